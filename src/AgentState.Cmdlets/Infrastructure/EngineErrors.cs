@@ -31,6 +31,8 @@ namespace AgentState.Commands.Infrastructure
                 case FailureReason.IsDirectory:
                 case FailureReason.InvalidPath:
                     return ErrorCategory.InvalidArgument;
+                case FailureReason.UnsafePath:
+                    return ErrorCategory.SecurityError;
                 default:
                     return ErrorCategory.WriteError;
             }
@@ -82,6 +84,9 @@ namespace AgentState.Commands.Infrastructure
                 case MarkdownFieldNotFoundException field:
                     return WithAction(new ErrorRecord(field, "FieldNotFound", ErrorCategory.ObjectNotFound, path),
                         $"Cannot set '{field.Name}' in '{path}': no line holds the field. Nothing was changed.", "Use -AddIfMissing to append the field.");
+                case UnsafePathException unsafePath:
+                    return WithAction(new ErrorRecord(unsafePath, "UnsafePath", ErrorCategory.SecurityError, unsafePath.Path),
+                        unsafePath.Message, $"Find out who put {unsafePath.Found} at '{unsafePath.Path}'; remove it, then run the command again.");
                 case UnauthorizedAccessException denied:
                     return new ErrorRecord(denied, "AccessDenied", ErrorCategory.PermissionDenied, path);
                 case IOException io:

@@ -6,6 +6,7 @@ using System.Linq;
 using AgentState.IO;
 using AgentState.Json;
 using AgentState.Locking;
+using AgentState.Platform;
 
 namespace AgentState.Agents
 {
@@ -48,7 +49,10 @@ namespace AgentState.Agents
             StateFolder = Path.Combine(Root, StateFolderName);
             _lockTimeout = lockTimeout ?? ExclusiveFileLock.DefaultTimeout;
             _clock = clock ?? (() => DateTimeOffset.Now);
-            _options = options ?? new AtomicWriteOptions();
+            AtomicWriteOptions given = options ?? AtomicWriteOptions.Default;
+
+            // The store's files are the module's own: a link found among them was planted, never followed.
+            _options = new AtomicWriteOptions { Durability = given.Durability, Validation = given.Validation, FollowLinks = false };
             _writer = new AtomicFileWriter();
         }
 
@@ -70,13 +74,15 @@ namespace AgentState.Agents
         public AgentStateRecord Create(AgentStateDraft draft, bool overwrite = false)
         {
             string path = PathFor(draft.AgentId);
-            Directory.CreateDirectory(StateFolder);
-            using (ExclusiveFileLock.Acquire(path, _lockTimeout))
+            CreateStateFolder();
+            using (ExclusiveFileLock.AcquireBeside(path, _lockTimeout))
             {
-                if (!overwrite && File.Exists(path))
+                if (!overwrite && Exists(path))
                 {
                     throw new AgentStateExistsException(draft.AgentId, path);
                 }
+
+                RefuseLink(path);
 
                 DateTimeOffset now = Now;
                 string stamp = AgentStateRecord.FormatTime(now);
@@ -115,7 +121,7 @@ namespace AgentState.Agents
         public AgentStateRecord? TryGet(string agentId)
         {
             string path = PathFor(agentId);
-            return File.Exists(path) ? Read(path, agentId) : null;
+            return Exists(path) ? Read(path, agentId) : null;
         }
 
         /// <summary>Changes an agent's record under its lock and stamps last_updated.</summary>
@@ -129,15 +135,16 @@ namespace AgentState.Agents
             }
 
             string path = PathFor(agentId);
-            if (!File.Exists(path))
+            if (!Exists(path))
             {
                 // Checked before locking too: with no state folder there is nowhere to put a lock file.
                 throw new AgentStateNotFoundException(agentId, path);
             }
 
-            using (ExclusiveFileLock.Acquire(path, _lockTimeout))
+            RefuseLinkedFolder();
+            using (ExclusiveFileLock.AcquireBeside(path, _lockTimeout))
             {
-                if (!File.Exists(path))
+                if (!Exists(path))
                 {
                     throw new AgentStateNotFoundException(agentId, path);
                 }
@@ -156,17 +163,20 @@ namespace AgentState.Agents
         public bool Remove(string agentId, Func<AgentStateRecord, bool>? condition = null)
         {
             string path = PathFor(agentId);
-            if (!File.Exists(path))
+            if (!Exists(path))
             {
                 return false;
             }
 
-            using (ExclusiveFileLock held = ExclusiveFileLock.Acquire(path, _lockTimeout))
+            RefuseLinkedFolder();
+            using (ExclusiveFileLock held = ExclusiveFileLock.AcquireBeside(path, _lockTimeout))
             {
-                if (!File.Exists(path))
+                if (!Exists(path))
                 {
                     return false;
                 }
+
+                RefuseLink(path);
 
                 if (condition != null && !condition(Read(path, agentId)))
                 {
@@ -190,18 +200,29 @@ namespace AgentState.Agents
                 throw new ArgumentException($"'{full}' is not a file of the state folder '{StateFolder}'.", nameof(path));
             }
 
-            if (!File.Exists(full))
+            RefuseLinkedFolder();
+            if (!Exists(full))
             {
                 return false;
             }
 
+            // Asked for by path: a planted link is removed itself (unlink never touches what it names).
             File.Delete(full);
             _writer.FlushFolder(StateFolder);
             return true;
         }
 
         /// <summary>How many state files there are (for progress reports).</summary>
-        public int CountFiles() => Directory.Exists(StateFolder) ? Directory.EnumerateFiles(StateFolder, "*.json").Count() : 0;
+        public int CountFiles()
+        {
+            if (!Directory.Exists(StateFolder))
+            {
+                return 0;
+            }
+
+            RefuseLinkedFolder();
+            return Directory.EnumerateFiles(StateFolder, "*.json").Count();
+        }
 
         /// <summary>
         /// Every state file, as a record or a corruption, one at a time; with <paramref name="idFilter"/>, only
@@ -214,6 +235,8 @@ namespace AgentState.Agents
             {
                 yield break;
             }
+
+            RefuseLinkedFolder();
 
             // Sorted means holding the names (a few MB for 100,000 agents); each file is still read and dropped in turn.
             IEnumerable<string?> names = Directory.EnumerateFiles(StateFolder, "*.json").Select(Path.GetFileName);
@@ -258,18 +281,22 @@ namespace AgentState.Agents
         }
 
         private static StringComparison PathComparison =>
-            Platform.NativePlatform.Current.IsWindows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
+            NativePlatform.Current.IsWindows ? StringComparison.OrdinalIgnoreCase : StringComparison.Ordinal;
 
         private AgentStateRecord Read(string path, string agentId)
         {
             byte[] bytes;
             try
             {
-                bytes = File.ReadAllBytes(path);
+                bytes = PlainFile.ReadAllBytes(path, "state file");
             }
             catch (FileNotFoundException)
             {
                 throw;
+            }
+            catch (UnsafePathException unsafePath)
+            {
+                throw new AgentStateCorruptException(path, $"it is {unsafePath.Found}, which AgentState never reads or writes through", unsafePath);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
@@ -396,6 +423,16 @@ namespace AgentState.Agents
             byte[] bytes = JsonTreeWriter.Write(record.Fields, record.Source ?? JsonTree.CreateEmptyObject());
             _writer.Write(record.Path, bytes, _options);
         }
+
+        /// <summary>True when anything, a dangling link included, has the name.</summary>
+        private static bool Exists(string path) => PlainFile.Exists(path);
+
+        private static void RefuseLink(string path) => PlainFile.RefuseLink(path, "state file");
+
+        private void CreateStateFolder() => PlainFile.CreateFolder(StateFolder, "state folder");
+
+        /// <summary><c>state/</c> is the store's own folder: a link there would take every write elsewhere.</summary>
+        private void RefuseLinkedFolder() => PlainFile.RefuseLink(StateFolder, "state folder");
 
         private static void TryDelete(string path)
         {

@@ -91,7 +91,8 @@ namespace AgentState.IO
             Step(targetPath, AtomicWriteStep.Flush, () =>
             {
                 // The dead writer may never have flushed it: its bytes could still be only in the page cache.
-                using (var stream = new FileStream(tempPath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read))
+                // Opened without following a link: a temp swapped for a link since it was judged is refused.
+                using (FileStream stream = Platform.NativePlatform.Current.OpenPlainFile(tempPath, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, "temp file"))
                 {
                     length = stream.Length;
                     _files.FlushToDisk(stream);
@@ -148,7 +149,14 @@ namespace AgentState.IO
                 throw new ArgumentException("The path is empty.", nameof(path));
             }
 
-            string target = Step(path, AtomicWriteStep.ResolveTarget, () => _files.ResolveLinks(path));
+            string target = Step(path, AtomicWriteStep.ResolveTarget, () => options.FollowLinks ? _files.ResolveLinks(path) : Path.GetFullPath(path));
+            if (!options.FollowLinks && Step(path, AtomicWriteStep.ResolveTarget, () => _files.DescribeLink(target)) is string link)
+            {
+                // The rename would replace the link itself, harmlessly; refusing says plainly that someone planted it.
+                throw new AtomicWriteException(path, AtomicWriteStep.ResolveTarget, FailureReason.UnsafePath, $"'{target}' is {link}",
+                    new UnsafePathException(target, "file", link));
+            }
+
             FileMetadata? existing = Step(path, AtomicWriteStep.ResolveTarget, () => _files.GetMetadata(target));
             if (existing != null && existing.IsDirectory)
             {

@@ -14,5 +14,11 @@ namespace AgentState.IO
 
         /// <summary>Create missing parent folders instead of failing.</summary>
         public bool CreateDirectories { get; set; }
+
+        /// <summary>
+        /// Follow a symbolic link at the path to the file it names (the default: the caller chose the path). False for
+        /// the files of the module's own stores, where a link is refused: someone else may have planted it.
+        /// </summary>
+        public bool FollowLinks { get; set; } = true;
     }
 }

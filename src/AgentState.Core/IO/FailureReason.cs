@@ -21,5 +21,8 @@ namespace AgentState.IO
         InvalidContent,
         /// <summary>The path or a name on it is too long or malformed.</summary>
         InvalidPath,
+
+        /// <summary>A link (or something else than a plain file) is where the module keeps a file of its own.</summary>
+        UnsafePath,
     }
 }

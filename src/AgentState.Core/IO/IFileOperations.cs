@@ -12,6 +12,9 @@ namespace AgentState.IO
         /// <summary>Follows symbolic links from <paramref name="path"/> to the file they finally name (which may not exist).</summary>
         string ResolveLinks(string path);
 
+        /// <summary>"a symbolic link to '…'" when <paramref name="path"/> itself is a link (not followed); null otherwise.</summary>
+        string? DescribeLink(string path);
+
         /// <summary>The metadata of an existing path, or null when nothing exists there.</summary>
         FileMetadata? GetMetadata(string path);
 

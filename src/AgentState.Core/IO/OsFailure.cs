@@ -20,6 +20,8 @@ namespace AgentState.IO
             {
                 case null:
                     return FailureReason.Other;
+                case UnsafePathException _:
+                    return FailureReason.UnsafePath;
                 case UnauthorizedAccessException _:
                     return FailureReason.AccessDenied;
                 case DirectoryNotFoundException _:
@@ -119,6 +121,7 @@ namespace AgentState.IO
                 case FailureReason.SharingViolation: return "another process is using the file";
                 case FailureReason.InvalidContent: return "the content is invalid";
                 case FailureReason.InvalidPath: return "the path is invalid";
+                case FailureReason.UnsafePath: return "the path is a link where AgentState keeps its own file";
                 default: return "the operating system reported an error";
             }
         }

@@ -35,6 +35,9 @@ namespace AgentState.IO
         }
 
         /// <inheritdoc />
+        public string? DescribeLink(string path) => NativePlatform.Current.DescribeLink(path);
+
+        /// <inheritdoc />
         public FileMetadata? GetMetadata(string path) => NativePlatform.Current.GetMetadata(path);
 
         /// <inheritdoc />

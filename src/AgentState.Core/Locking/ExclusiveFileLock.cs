@@ -33,12 +33,28 @@ namespace AgentState.Locking
         /// <summary>The lock file guarding <paramref name="targetPath"/> (after following links, so every link to one file shares one lock).</summary>
         public static string LockPathFor(string targetPath) => SystemFileOperations.Instance.ResolveLinks(targetPath) + ".lock";
 
-        /// <summary>Waits up to <paramref name="timeout"/> for the lock on <paramref name="targetPath"/>.</summary>
+        /// <summary>
+        /// Waits up to <paramref name="timeout"/> for the lock on <paramref name="targetPath"/>, a file the caller named:
+        /// links to it are followed, so that every name of one file shares one lock.
+        /// </summary>
         /// <exception cref="FileLockedException">Another holder kept it for the whole wait.</exception>
+        /// <exception cref="UnsafePathException">The lock file is a link or not a plain file; it was left alone.</exception>
         /// <exception cref="OperationCanceledException">The wait was cancelled.</exception>
-        public static ExclusiveFileLock Acquire(string targetPath, TimeSpan timeout, CancellationToken cancellation = default)
+        public static ExclusiveFileLock Acquire(string targetPath, TimeSpan timeout, CancellationToken cancellation = default) =>
+            AcquireLockFile(targetPath, LockPathFor(targetPath), timeout, cancellation);
+
+        /// <summary>
+        /// The lock on a file of one of the module's own stores: <c>&lt;path&gt;.lock</c> beside it, without following a
+        /// link at <paramref name="targetPath"/>, so that a planted link cannot place the lock file anywhere else.
+        /// </summary>
+        /// <exception cref="FileLockedException">Another holder kept it for the whole wait.</exception>
+        /// <exception cref="UnsafePathException">The lock file is a link or not a plain file; it was left alone.</exception>
+        /// <exception cref="OperationCanceledException">The wait was cancelled.</exception>
+        public static ExclusiveFileLock AcquireBeside(string targetPath, TimeSpan timeout, CancellationToken cancellation = default) =>
+            AcquireLockFile(targetPath, System.IO.Path.GetFullPath(targetPath) + ".lock", timeout, cancellation);
+
+        private static ExclusiveFileLock AcquireLockFile(string targetPath, string lockPath, TimeSpan timeout, CancellationToken cancellation)
         {
-            string lockPath = LockPathFor(targetPath);
             string owner = string.Format(CultureInfo.InvariantCulture, "{0}\n{1:o}\n", CurrentProcessId, DateTimeOffset.UtcNow);
             var waited = Stopwatch.StartNew();
             int pause = 1;

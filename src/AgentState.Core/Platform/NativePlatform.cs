@@ -41,5 +41,32 @@ namespace AgentState.Platform
 
         /// <summary>What the current holder wrote into a lock file, read without taking the lock; null if unreadable.</summary>
         public abstract string? ReadLockOwner(string lockPath);
+
+        /// <summary>
+        /// Opens a file the module keeps for itself without following a link at its name, then checks on the open
+        /// handle that it is a plain file with no other hard link, so that a link swapped in after any earlier check
+        /// is caught as well. Only modes that cannot truncate before the check: CreateNew, Open, OpenOrCreate.
+        /// </summary>
+        /// <exception cref="UnsafePathException">Something other than a plain file is there; it was not changed.</exception>
+        /// <exception cref="FileNotFoundException">Nothing is there and <paramref name="mode"/> does not create.</exception>
+        public abstract FileStream OpenPlainFile(string path, FileMode mode, FileAccess access, FileShare share, string role);
+
+        /// <summary>
+        /// Opens a folder the module keeps for itself, refusing a link, and pins it: moves into the returned folder go
+        /// into that very folder even if its name is swapped for a link afterwards.
+        /// </summary>
+        /// <exception cref="UnsafePathException">A link or a file is there.</exception>
+        /// <exception cref="DirectoryNotFoundException">Nothing is there.</exception>
+        public abstract PinnedFolder OpenPlainFolder(string path, string role);
+
+        /// <summary>"a symbolic link to '…'" when <paramref name="path"/> itself is a link (not followed); else null.</summary>
+        public string? DescribeLink(string path)
+        {
+            string? target = ReadLink(path);
+            return target == null ? null : $"a symbolic link to '{target}'";
+        }
+
+        /// <summary>True when something, a dangling link included, exists at <paramref name="path"/> (the link is not followed).</summary>
+        public bool EntryExists(string path) => ReadLink(path) != null || File.Exists(path) || Directory.Exists(path);
     }
 }

@@ -8,7 +8,7 @@ using AgentState.IO;
 namespace AgentState.Platform
 {
     /// <summary>Linux and macOS: libc for the calls .NET Standard does not expose.</summary>
-    internal sealed class UnixPlatform : NativePlatform
+    internal sealed partial class UnixPlatform : NativePlatform
     {
         private const int EINTR = 4;
         private const int ENOENT = 2;
@@ -145,13 +145,10 @@ namespace AgentState.Platform
         public override IDisposable? TryLockExclusive(string lockPath, string owner)
         {
             const int LockExclusive = 2, LockNonBlocking = 4;
-            int flags = OpenReadWrite | OpenCreate | (IsMac ? 0x1000000 : 0x80000);
-            int fd = Libc.open(lockPath, flags, 438 /* 0666, less the umask */);
-            if (fd < 0)
-            {
-                throw Error(Marshal.GetLastWin32Error(), lockPath);
-            }
 
+            // Never through a link, never into anything but a plain file: a lock file planted as a link to
+            // /etc/shadow must not have the owner note written into it by a process running as root.
+            int fd = OpenChecked(lockPath, OpenReadWrite | OpenCreate, "lock file");
             int result;
             do
             {
@@ -207,7 +204,7 @@ namespace AgentState.Platform
 
         public override string? ReadLockOwner(string lockPath)
         {
-            int fd = Libc.open(lockPath, OpenReadOnlyCloseOnExec, 0);
+            int fd = Libc.open(lockPath, OpenReadOnlyCloseOnExec | ONoFollow | ONonBlock, 0);
             if (fd < 0)
             {
                 return null;
@@ -215,6 +212,11 @@ namespace AgentState.Platform
 
             try
             {
+                if (Judge(fd) != null)
+                {
+                    return null; // Its content would be some other file's: never shown in a message.
+                }
+
                 var buffer = new byte[512];
                 long length = (long)Libc.read(fd, buffer, (IntPtr)buffer.Length);
                 return length <= 0 ? null : Encoding.UTF8.GetString(buffer, 0, (int)length);
@@ -282,6 +284,9 @@ namespace AgentState.Platform
         {
             [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat", SetLastError = true)]
             public static extern int Stat(string path, out FileStatus status);
+
+            [DllImport("libSystem.Native", EntryPoint = "SystemNative_FStat", SetLastError = true)]
+            public static extern int FStat(IntPtr fd, out FileStatus status);
         }
 
         private static class Libc

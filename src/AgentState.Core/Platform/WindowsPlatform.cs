@@ -11,7 +11,7 @@ using Microsoft.Win32.SafeHandles;
 namespace AgentState.Platform
 {
     /// <summary>Windows: MoveFileEx for the replacing rename; NTFS needs no folder flush.</summary>
-    internal sealed class WindowsPlatform : NativePlatform
+    internal sealed partial class WindowsPlatform : NativePlatform
     {
         private const int MoveFileReplaceExisting = 0x1;
         private const int MoveFileWriteThrough = 0x8;
@@ -156,7 +156,8 @@ namespace AgentState.Platform
             try
             {
                 // FileShare.Read lets a waiter read who holds the lock; the kernel refuses every second writer.
-                stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+                // Never through a reparse point: the owner note must not land in a file a planted link names.
+                stream = OpenPlainFile(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, "lock file");
             }
             catch (IOException ex) when ((ex.HResult & 0xFFFF) == ErrorSharingViolation || (ex.HResult & 0xFFFF) == ErrorLockViolation)
             {
@@ -184,7 +185,7 @@ namespace AgentState.Platform
         {
             try
             {
-                using (var stream = new FileStream(lockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+                using (FileStream stream = OpenPlainFile(lockPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, "lock file"))
                 {
                     var buffer = new byte[512];
                     int length = stream.Read(buffer, 0, buffer.Length);
@@ -193,7 +194,7 @@ namespace AgentState.Platform
             }
             catch (IOException)
             {
-                return null;
+                return null; // Held by a writer, gone, or not a plain file: its content is never shown.
             }
             catch (UnauthorizedAccessException)
             {
@@ -203,6 +204,16 @@ namespace AgentState.Platform
 
         private static Exception Error(int error, string path)
         {
+            if (error == 2 /* ERROR_FILE_NOT_FOUND */)
+            {
+                return new FileNotFoundException($"Could not find file '{path}'.", path);
+            }
+
+            if (error == 3 /* ERROR_PATH_NOT_FOUND */)
+            {
+                return new DirectoryNotFoundException($"Could not find a part of the path '{path}'.");
+            }
+
             if (error == ErrorAccessDenied)
             {
                 return new UnauthorizedAccessException($"Access to the path '{path}' is denied.");
@@ -211,7 +222,7 @@ namespace AgentState.Platform
             return new IOException($"{new Win32Exception(error).Message}: '{path}'", unchecked((int)0x80070000) | error);
         }
 
-        private static class Kernel32
+        private static partial class Kernel32
         {
             [DllImport("kernel32.dll", CharSet = CharSet.Unicode, SetLastError = true)]
             public static extern bool MoveFileExW(string existingFileName, string newFileName, int flags);

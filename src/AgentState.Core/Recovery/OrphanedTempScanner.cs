@@ -107,7 +107,11 @@ namespace AgentState.Recovery
             var temp = new FileInfo(tempPath);
             var target = new FileInfo(targetPath);
             bool alive = _processExists(name.ProcessId);
-            ContentVerdict verdict = _validator(tempPath, targetPath);
+
+            // A writer leaves a plain file; a link under a temp name was planted, and promoting it would put the link
+            // in the target's place. It is judged invalid without being read through.
+            string? link = NativePlatform.Current.DescribeLink(tempPath);
+            ContentVerdict verdict = link != null ? ContentVerdict.Invalid($"it is {link}, not a temp file a writer left") : _validator(tempPath, targetPath);
             return new OrphanedTempFile(targetPath, tempPath, temp.Length, temp.LastWriteTimeUtc, name.ProcessId, alive,
                 verdict.IsValid, verdict.Reason, target.Exists, target.Exists ? target.LastWriteTimeUtc : (DateTime?)null, name.RandomPart == null);
         }

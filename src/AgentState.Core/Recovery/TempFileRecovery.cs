@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using AgentState.IO;
+using AgentState.Platform;
 
 namespace AgentState.Recovery
 {
@@ -132,17 +133,26 @@ namespace AgentState.Recovery
 
         private static string Quarantine(string tempPath)
         {
+            const string Role = "quarantine folder";
             string folder = Path.Combine(Path.GetDirectoryName(tempPath)!, OrphanedTempScanner.QuarantineFolderName);
-            Directory.CreateDirectory(folder);
-            string name = Path.GetFileName(tempPath);
-            string destination = Path.Combine(folder, name);
-            for (int n = 1; File.Exists(destination); n++)
+            PlainFile.CreateFolder(folder, Role);
+
+            // The move goes into the folder that was checked, by handle: a link swapped in under its name meanwhile
+            // cannot send the file out of the tree. A name already taken is never replaced.
+            using (PinnedFolder pinned = NativePlatform.Current.OpenPlainFolder(folder, Role))
             {
-                destination = Path.Combine(folder, name + "." + n.ToString(CultureInfo.InvariantCulture));
+                string name = Path.GetFileName(tempPath);
+                for (int n = 0; n < 10000; n++)
+                {
+                    string candidate = n == 0 ? name : name + "." + n.ToString(CultureInfo.InvariantCulture);
+                    if (pinned.MoveInto(tempPath, candidate))
+                    {
+                        return Path.Combine(folder, candidate);
+                    }
+                }
             }
 
-            File.Move(tempPath, destination);
-            return destination;
+            throw new IOException($"Cannot quarantine '{tempPath}': every name for it in '{folder}' is taken.");
         }
     }
 }

@@ -152,7 +152,7 @@ namespace AgentState.Trajectories
 
         private static void ExportLegacy(string path, Stream output, string? schemaVersion)
         {
-            if (!(JsonTreeReader.Read(File.ReadAllBytes(path)).Root is OrderedJsonObject document))
+            if (!(JsonTreeReader.Read(PlainFile.ReadAllBytes(path, TrajectoryFiles.Role)).Root is OrderedJsonObject document))
             {
                 throw new TrajectoryCorruptException(path, "it is not a JSON object");
             }

@@ -15,6 +15,9 @@ namespace AgentState.Trajectories
         /// <summary>The extension of the trajectory stream.</summary>
         public const string JsonlSuffix = ".atif.jsonl";
 
+        /// <summary>What a trajectory stream is called in messages about a path that is not a plain file.</summary>
+        internal const string Role = "trajectory";
+
         /// <summary>The extension of the index.</summary>
         public const string IndexSuffix = ".index.json";
 

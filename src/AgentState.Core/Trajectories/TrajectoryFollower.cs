@@ -1,3 +1,4 @@
+using AgentState.IO;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -22,13 +23,13 @@ namespace AgentState.Trajectories
         public static IEnumerable<TrajectoryLine> Follow(string path, bool fromStart, TimeSpan? timeout = null, CancellationToken cancellation = default)
         {
             string full = Path.GetFullPath(path);
-            if (!File.Exists(full))
+            if (!PlainFile.Exists(full))
             {
                 throw new TrajectoryNotFoundException($"'{full}' does not exist", full);
             }
 
             DateTime? deadline = timeout == null ? (DateTime?)null : DateTime.UtcNow + timeout.Value;
-            using (var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
+            using (FileStream stream = PlainFile.OpenRead(full, TrajectoryFiles.Role))
             {
                 long offset = 0, lineNumber = 1;
                 if (!fromStart)

@@ -46,7 +46,7 @@ namespace AgentState.Trajectories
         {
             try
             {
-                if (!(JsonTreeReader.Read(File.ReadAllBytes(indexPath)).Root is OrderedJsonObject index)
+                if (!(JsonTreeReader.Read(PlainFile.ReadAllBytes(indexPath, "trajectory index")).Root is OrderedJsonObject index)
                     || !(index.ContainsKey("checkpoint") && index["checkpoint"] is OrderedJsonObject checkpoint))
                 {
                     return null;
@@ -99,7 +99,7 @@ namespace AgentState.Trajectories
             };
             document["final_metrics"] = FinalMetrics;
             document["updated_at"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-            writer.Write(indexPath, JsonTreeWriter.Write(document), new AtomicWriteOptions { Durability = durability });
+            writer.Write(indexPath, JsonTreeWriter.Write(document), new AtomicWriteOptions { Durability = durability, FollowLinks = false });
         }
     }
 }

@@ -1,3 +1,4 @@
+using AgentState.IO;
 using System;
 using System.Collections.Generic;
 using System.IO;
@@ -17,7 +18,7 @@ namespace AgentState.Trajectories
         /// <summary>The lines of <paramref name="path"/> from <paramref name="offset"/> (a line start) onwards.</summary>
         public static IEnumerable<TrajectoryLine> Read(string path, long offset = 0, long firstLineNumber = 1)
         {
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan))
+            using (FileStream stream = PlainFile.OpenRead(path, TrajectoryFiles.Role))
             {
                 foreach (TrajectoryLine line in Read(stream, offset, firstLineNumber, stopAtEnd: true))
                 {

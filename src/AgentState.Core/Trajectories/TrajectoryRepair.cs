@@ -101,7 +101,7 @@ namespace AgentState.Trajectories
             }
 
             string tornPath = NextTornPath(path);
-            new AtomicFileWriter().Write(tornPath, torn);
+            new AtomicFileWriter().Write(tornPath, torn, new AtomicWriteOptions { FollowLinks = false });
             stream.SetLength(completeEnd);
             NativePlatform.Current.FlushData(stream);
             return tornPath;
@@ -110,7 +110,8 @@ namespace AgentState.Trajectories
         private static string NextTornPath(string path)
         {
             string candidate = TrajectoryFiles.TornPathFor(path);
-            for (int n = 1; File.Exists(candidate); n++)
+            // Anything at a name, a dangling link included, is left alone: the tail goes to the next free name.
+            for (int n = 1; PlainFile.Exists(candidate); n++)
             {
                 candidate = TrajectoryFiles.TornPathFor(path) + "." + n.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }

@@ -1,3 +1,4 @@
+using AgentState.IO;
 using System;
 using System.IO;
 using AgentState.Json;
@@ -90,7 +91,7 @@ namespace AgentState.Trajectories
         public static TrajectorySummary Inspect(string path)
         {
             string full = System.IO.Path.GetFullPath(path);
-            if (!File.Exists(full))
+            if (!PlainFile.Exists(full))
             {
                 throw new TrajectoryNotFoundException($"'{full}' does not exist", full);
             }
@@ -102,7 +103,7 @@ namespace AgentState.Trajectories
 
             TrajectoryTail tail;
             OrderedJsonObject header;
-            using (var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1))
+            using (FileStream stream = OpenStream(full))
             {
                 header = TrajectoryWriter.WithoutMarker(TrajectoryWriter.ReadHeader(full, stream), "__header__");
                 tail = TrajectoryTail.Read(stream);
@@ -176,12 +177,35 @@ namespace AgentState.Trajectories
             return new TrajectorySummary(System.IO.Path.GetFullPath(path), header, status, lastId, lastAt, final, length, torn, true, false);
         }
 
+        /// <summary>A planted link is listed like a corrupt file: reported, never read through.</summary>
+        private static FileStream OpenStream(string path)
+        {
+            try
+            {
+                return PlainFile.OpenRead(path, TrajectoryFiles.Role);
+            }
+            catch (UnsafePathException unsafePath)
+            {
+                throw new TrajectoryCorruptException(path, $"it is {unsafePath.Found}, which AgentState never reads or writes through");
+            }
+        }
+
+        private static byte[] ReadLegacy(string path)
+        {
+            using (FileStream stream = OpenStream(path))
+            using (var copy = new MemoryStream())
+            {
+                stream.CopyTo(copy);
+                return copy.ToArray();
+            }
+        }
+
         private static TrajectorySummary FromLegacy(string path)
         {
             OrderedJsonObject document;
             try
             {
-                document = JsonTreeReader.Read(File.ReadAllBytes(path)).Root as OrderedJsonObject ?? throw new TrajectoryCorruptException(path, "it is not a JSON object");
+                document = JsonTreeReader.Read(ReadLegacy(path)).Root as OrderedJsonObject ?? throw new TrajectoryCorruptException(path, "it is not a JSON object");
             }
             catch (JsonTreeException ex)
             {

@@ -123,17 +123,18 @@ namespace AgentState.Trajectories
 
             AtifValidator.ValidateHeader(WithoutMarker(header, "__header__", "created_at"), "header", allowSteps: false);
             string folder = System.IO.Path.GetDirectoryName(path)!;
-            Directory.CreateDirectory(folder);
+            PlainFile.CreateFolder(folder, "trajectory folder");
             // The lock first, so that no other writer ever sees the file before its header is in it.
-            ExclusiveFileLock held = ExclusiveFileLock.Acquire(path, options.LockTimeout);
+            ExclusiveFileLock held = ExclusiveFileLock.AcquireBeside(path, options.LockTimeout);
             FileStream stream;
             try
             {
-                stream = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 1);
+                stream = NativePlatform.Current.OpenPlainFile(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, TrajectoryFiles.Role);
             }
-            catch (IOException) when (File.Exists(path))
+            catch (IOException) when (PlainFile.Exists(path))
             {
                 held.Dispose();
+                PlainFile.RefuseLink(path, TrajectoryFiles.Role);
                 throw new TrajectoryExistsException(sessionId, path); // Another process started it first.
             }
             catch
@@ -168,16 +169,17 @@ namespace AgentState.Trajectories
         {
             options = options ?? new TrajectoryWriterOptions();
             string full = System.IO.Path.GetFullPath(path);
-            if (!File.Exists(full))
+            if (!PlainFile.Exists(full))
             {
                 throw new TrajectoryNotFoundException($"'{full}' does not exist", full);
             }
 
-            ExclusiveFileLock held = ExclusiveFileLock.Acquire(full, options.LockTimeout);
+            PlainFile.RefuseLink(full, TrajectoryFiles.Role);
+            ExclusiveFileLock held = ExclusiveFileLock.AcquireBeside(full, options.LockTimeout);
             FileStream? stream = null;
             try
             {
-                stream = new FileStream(full, FileMode.Open, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, 1);
+                stream = NativePlatform.Current.OpenPlainFile(full, FileMode.Open, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete, TrajectoryFiles.Role);
                 OrderedJsonObject header = ReadHeader(full, stream);
                 TrajectoryTail tail = TrajectoryTail.Read(stream);
                 string? tornPath = null;

@@ -36,6 +36,8 @@ namespace AgentState.Tests.Support
 
         public string ResolveLinks(string path) { Enter(nameof(ResolveLinks)); return _inner.ResolveLinks(path); }
 
+        public string? DescribeLink(string path) { Enter(nameof(DescribeLink)); return _inner.DescribeLink(path); }
+
         public FileMetadata? GetMetadata(string path) { Enter(nameof(GetMetadata)); return _inner.GetMetadata(path); }
 
         public bool DirectoryExists(string path) { Enter(nameof(DirectoryExists)); return _inner.DirectoryExists(path); }

@@ -4,6 +4,21 @@ namespace AgentState.Bench
 {
     public static class Program
     {
-        public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        public static int Main(string[] args)
+        {
+            // Whole-process measurements take a word of their own; everything else goes to BenchmarkDotNet.
+            if (args.Length > 0 && args[0] == "lock-waits")
+            {
+                return LockWaitMeasurement.Run(args);
+            }
+
+            if (args.Length > 0 && args[0] == "lock-worker")
+            {
+                return LockWaitMeasurement.Work(args);
+            }
+
+            BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+            return 0;
+        }
     }
 }

@@ -77,7 +77,8 @@ namespace AgentState.Cli.Commands
             var meta = new Option<string[]>("--meta") { Description = "key=value to set in metadata (repeatable).", AllowMultipleArgumentsPerToken = false };
             var force = new Option<bool>("--force") { Description = "Allow a finished agent to change status." };
             var root = StoreOptions.Root();
-            var command = new Command("set", "Change an agent's state under its lock.") { id, status, progress, message, error, pid, meta, force, root };
+            var timeout = StoreOptions.LockTimeout();
+            var command = new Command("set", "Change an agent's state under its lock.") { id, status, progress, message, error, pid, meta, force, root, timeout };
             command.SetAction(parsed => CommandRunner.Run(() =>
             {
                 var change = new AgentStateChange
@@ -90,7 +91,7 @@ namespace AgentState.Cli.Commands
                     Metadata = Metadata(parsed.GetValue(meta)),
                     Force = parsed.GetValue(force),
                 };
-                Validated(() => StoreOptions.Open(parsed.GetValue(root)).Update(parsed.GetValue(id)!, change));
+                Validated(() => StoreOptions.Open(parsed.GetValue(root), parsed.GetValue(timeout)).Update(parsed.GetValue(id)!, change));
                 return ExitCodes.Success;
             }));
             return command;

@@ -12,8 +12,14 @@ namespace AgentState.Cli.Commands
             Description = "The store's folder (it holds state/). Default: $AGENTSTATE_ROOT, else ./agent-deployment.",
         };
 
-        public static AgentStateStore Open(string? root) =>
-            new AgentStateStore(root ?? AgentStateStore.DefaultRoot(Environment.CurrentDirectory));
+        public static AgentStateStore Open(string? root, double lockTimeoutSeconds = 10) =>
+            new AgentStateStore(root ?? AgentStateStore.DefaultRoot(Environment.CurrentDirectory), TimeSpan.FromSeconds(lockTimeoutSeconds));
+
+        public static Option<double> LockTimeout() => new Option<double>("--lock-timeout")
+        {
+            Description = "Seconds to wait for the state file's lock (default 10).",
+            DefaultValueFactory = _ => 10,
+        };
 
         public static Option<string> Status(string name, string description)
         {

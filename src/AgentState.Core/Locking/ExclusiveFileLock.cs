@@ -57,7 +57,7 @@ namespace AgentState.Locking
         {
             string owner = string.Format(CultureInfo.InvariantCulture, "{0}\n{1:o}\n", CurrentProcessId, DateTimeOffset.UtcNow);
             var waited = Stopwatch.StartNew();
-            int pause = 1;
+            var jitter = new Random(unchecked(Environment.TickCount * 31 + CurrentProcessId + Thread.CurrentThread.ManagedThreadId));
             while (true)
             {
                 cancellation.ThrowIfCancellationRequested();
@@ -72,14 +72,13 @@ namespace AgentState.Locking
                     throw FileLockedException.For(targetPath, lockPath, timeout, NativePlatform.Current.ReadLockOwner(lockPath));
                 }
 
-                // Short pauses first: most holders finish a read-modify-write within a millisecond or two.
+                // Every waiter polls at the same short, jittered pace however long it has waited. A pause that grew with
+                // the wait let newcomers, still polling fast, win again and again over the oldest waiters.
                 int remaining = (int)Math.Max(1, (timeout - waited.Elapsed).TotalMilliseconds);
-                if (cancellation.WaitHandle.WaitOne(Math.Min(pause, remaining)))
+                if (cancellation.WaitHandle.WaitOne(Math.Min(jitter.Next(1, 4), remaining)))
                 {
                     cancellation.ThrowIfCancellationRequested();
                 }
-
-                pause = Math.Min(pause * 2, 50);
             }
         }
 

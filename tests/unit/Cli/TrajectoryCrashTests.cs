@@ -16,7 +16,9 @@ namespace AgentState.Tests.Cli
     /// <summary>
     /// A writer process appends steps and prints each step_id once it is durable; the test kills it with SIGKILL
     /// at random moments, over and over. Every acknowledged step must be read back, no step twice, ids in order;
-    /// a torn tail must end up in a .torn file, and the next writer must go on with the numbering.
+    /// a torn tail must end up in a .torn file, and the next writer must go on with the numbering. Whether a kill
+    /// lands inside a write is luck, so the test also tears the tail itself, exactly as such a kill leaves it,
+    /// after every tenth run: the set-aside is exercised on every machine, however busy.
     /// </summary>
     public sealed class TrajectoryCrashTests : IDisposable
     {
@@ -39,6 +41,8 @@ namespace AgentState.Tests.Cli
             long maxAcked = 0, before = 0, verified = 0;
             int killed = 0, runs = 0;
             var tornSeen = new List<string>();
+            var tornMade = new List<string>();
+            bool tearDue = false;
             // Large steps make a kill land inside a write now and then (Linux checks for SIGKILL between pages).
             string big = new string('x', 1 << 19);
 
@@ -104,21 +108,32 @@ namespace AgentState.Tests.Cli
                 }
 
                 before = ids.Length;
+                tearDue |= runs % 10 == 0;
+                if (tearDue && torn == null)
+                {
+                    tearDue = false;
+                    // Half a step, no newline: what a writer killed between its write call's pages leaves behind.
+                    string half = $"{{\"step_id\":{before + 1},\"source\":\"agent\",\"message\":\"torn by the test in run {runs}";
+                    File.AppendAllText(path, half);
+                    tornMade.Add(half);
+                }
             }
 
             // The last torn tail, if any, is set aside by a repair; every torn tail seen must be in a .torn file.
             TrajectoryRepair.Repair(path, markFailed: false, dryRun: false);
             var tornFiles = Directory.GetFiles(Path.GetDirectoryName(path)!, Path.GetFileName(path) + ".torn*").Select(File.ReadAllText).ToHashSet();
             Assert.All(tornSeen, t => Assert.Contains(t, tornFiles));
+            Assert.All(tornMade, t => Assert.Contains(t, tornFiles));
             Assert.All(TrajectoryLineReader.Read(path), l => Assert.True(l.Kind != TrajectoryLineKind.Malformed && l.Kind != TrajectoryLineKind.Torn));
 
             long all = 0;
             long total = ReadStepIds(path, ref all, out _).Length;
             Assert.Equal(Enumerable.Range(1, (int)total).Select(i => (long)i), ReadAllStepIds(path));
-            _output.WriteLine($"{runs} runs, {killed} killed; {maxAcked} steps acknowledged, {total} in the file; {tornSeen.Count} torn tails set aside.");
+            _output.WriteLine($"{runs} runs, {killed} killed; {maxAcked} steps acknowledged, {total} in the file; {tornSeen.Count} torn tails left by kills and {tornMade.Count} made by the test, all set aside.");
             Assert.True(killed >= Kills, $"only {killed} runs were killed");
             Assert.True(maxAcked > 0);
-            Assert.True(tornSeen.Count > 0, "no kill landed inside a write, so no torn tail was exercised");
+            // A tail is made at every tenth run unless a kill left one there already: either way, at least 20 were set aside.
+            Assert.True(tornMade.Count + tornSeen.Count >= Kills / 10, $"only {tornMade.Count} torn tails made and {tornSeen.Count} left by kills");
         }
 
         private static long[] ReadAllStepIds(string path) =>

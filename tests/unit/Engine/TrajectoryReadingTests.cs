@@ -271,5 +271,51 @@ namespace AgentState.Tests.Engine
 
             Assert.Empty(lines);
         }
+
+        [Fact]
+        public async Task Following_from_now_yields_exactly_the_steps_appended_after_it_began_then_ends_at_the_final_line()
+        {
+            string path = Written(3);
+            var seen = new System.Collections.Concurrent.BlockingCollection<TrajectoryLine>();
+            using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+            Task following = Task.Run(() =>
+            {
+                foreach (TrajectoryLine line in TrajectoryFollower.Follow(path, fromStart: false, cancellation: stop.Token))
+                {
+                    seen.Add(line);
+                }
+
+                seen.CompleteAdding();
+            });
+
+            // Whether the follower has reached the end of the file yet cannot be seen from outside, so steps are appended
+            // one at a time until the first one comes through; every later step must then come through, in order.
+            using TrajectoryWriter writer = TrajectoryWriter.Open(path);
+            TrajectoryLine? first = null;
+            for (int attempt = 0; attempt < 600 && first == null; attempt++)
+            {
+                writer.Append(Step($"{{\"source\":\"agent\",\"message\":\"live {attempt}\"}}"));
+                seen.TryTake(out first, TimeSpan.FromMilliseconds(100));
+            }
+
+            Assert.NotNull(first);
+            long firstId = TrajectoryWriter.StepId(first!.Value!);
+            Assert.True(firstId >= 4, $"the follower yielded step {firstId}, which was in the file before it began");
+            writer.Append(Step("{\"source\":\"agent\",\"message\":\"after\"}"));
+            writer.Complete();
+
+            var rest = new List<TrajectoryLine>();
+            while (seen.TryTake(out TrajectoryLine? line, TimeSpan.FromSeconds(60)))
+            {
+                rest.Add(line!);
+            }
+
+            await following.WaitAsync(TimeSpan.FromSeconds(60));
+            long lastId = writer.LastStepId;
+            var steps = rest.Where(l => l.Kind == TrajectoryLineKind.Step).Select(l => TrajectoryWriter.StepId(l.Value!)).ToArray();
+            Assert.Equal(Enumerable.Range((int)firstId + 1, (int)(lastId - firstId)).Select(i => (long)i), steps);
+            Assert.Equal(TrajectoryLineKind.Final, rest.Last().Kind);
+            Assert.False(stop.IsCancellationRequested, "the follower did not end at the final line");
+        }
     }
 }

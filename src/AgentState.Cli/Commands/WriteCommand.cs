@@ -49,8 +49,20 @@ namespace AgentState.Cli.Commands
                     return ExitCodes.Success;
                 }
 
+                bool byteForByte = textEncoding is UTF8Encoding && textEncoding.GetPreamble().Length == 0;
+                if (byteForByte && !trim && options.Validation == ContentValidation.None)
+                {
+                    // Straight from the pipe into the temp file: input of any size, never all of it in memory.
+                    writer.WriteStreaming(target, output =>
+                    {
+                        using Stream stdin = Console.OpenStandardInput();
+                        stdin.CopyTo(output);
+                    }, options);
+                    return ExitCodes.Success;
+                }
+
                 byte[] input = ReadStandardInput(trim);
-                if (textEncoding is UTF8Encoding && textEncoding.GetPreamble().Length == 0)
+                if (byteForByte)
                 {
                     writer.Write(target, input, options); // Byte for byte: nothing to transcode.
                 }

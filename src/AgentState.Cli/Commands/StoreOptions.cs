@@ -15,6 +15,14 @@ namespace AgentState.Cli.Commands
         public static AgentStateStore Open(string? root) =>
             new AgentStateStore(root ?? AgentStateStore.DefaultRoot(Environment.CurrentDirectory));
 
+        /// <summary>The store, which must exist: a wrong --root fails (exit 1) instead of reporting an empty store.</summary>
+        public static AgentStateStore OpenExisting(string? root)
+        {
+            AgentStateStore store = Open(root);
+            store.ThrowIfMissing();
+            return store;
+        }
+
         public static Option<string> Status(string name, string description)
         {
             var option = new Option<string>(name) { Description = description };

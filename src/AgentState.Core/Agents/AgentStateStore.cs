@@ -208,7 +208,27 @@ namespace AgentState.Agents
         /// files whose agent id it accepts are read. In name order by default; unsorted, nothing is held per
         /// file at all, which is what counting a large store wants.
         /// </summary>
+        /// <exception cref="AgentStoreNotFoundException">The root folder does not exist (thrown by the call, not by the first read).</exception>
         public IEnumerable<AgentStateEntry> Scan(Func<string, bool>? idFilter = null, bool sorted = true)
+        {
+            ThrowIfMissing();
+            return ScanFiles(idFilter, sorted);
+        }
+
+        /// <summary>True when the root folder exists; a root without a state folder is an empty store.</summary>
+        public bool Exists => Directory.Exists(Root);
+
+        /// <summary>Fails when the root folder does not exist: reading a store that is not there is an error, not an empty answer.</summary>
+        /// <exception cref="AgentStoreNotFoundException">The root folder does not exist.</exception>
+        public void ThrowIfMissing()
+        {
+            if (!Exists)
+            {
+                throw new AgentStoreNotFoundException(Root);
+            }
+        }
+
+        private IEnumerable<AgentStateEntry> ScanFiles(Func<string, bool>? idFilter, bool sorted)
         {
             if (!Directory.Exists(StateFolder))
             {

@@ -28,7 +28,7 @@ namespace AgentState.Cli.Commands
             var check = new Command("check", "Summarise the store: incomplete agents by status and type, corrupt files, the oldest incomplete agent.") { root, json };
             check.SetAction(parsed => CommandRunner.Run(() =>
             {
-                AgentRecoverySummary summary = AgentRecoverySummary.Collect(StoreOptions.Open(parsed.GetValue(root)));
+                AgentRecoverySummary summary = AgentRecoverySummary.Collect(StoreOptions.OpenExisting(parsed.GetValue(root)));
                 if (parsed.GetValue(json))
                 {
                     WriteJson(summary);
@@ -51,7 +51,7 @@ namespace AgentState.Cli.Commands
             var list = new Command("list", "List the incomplete agents (pending, spawning, running) with whether their process still runs.") { root, json, staleAfter };
             list.SetAction(parsed => CommandRunner.Run(() =>
             {
-                AgentStateStore store = StoreOptions.Open(parsed.GetValue(root));
+                AgentStateStore store = StoreOptions.OpenExisting(parsed.GetValue(root));
                 double? seconds = parsed.GetValue(staleAfter);
                 var found = AgentStateQueries.FindIncomplete(store, seconds == null ? (TimeSpan?)null : TimeSpan.FromSeconds(seconds.Value));
                 // Streamed: each agent is printed and dropped, so a store of any size lists in flat memory.
@@ -78,7 +78,7 @@ namespace AgentState.Cli.Commands
             var clear = new Command("clear", "Delete the state files of incomplete agents (all, or --agent-id). Needs --yes.") { root, agentId, yes };
             clear.SetAction(parsed => CommandRunner.Run(() =>
             {
-                AgentStateStore store = StoreOptions.Open(parsed.GetValue(root));
+                AgentStateStore store = StoreOptions.OpenExisting(parsed.GetValue(root));
                 string? only = parsed.GetValue(agentId);
                 List<string> targets = only != null
                     ? new List<string> { only }

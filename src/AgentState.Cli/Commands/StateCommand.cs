@@ -58,7 +58,7 @@ namespace AgentState.Cli.Commands
             command.SetAction(parsed => CommandRunner.Run(() =>
             {
                 string agentId = parsed.GetValue(id)!;
-                AgentStateStore store = StoreOptions.Open(parsed.GetValue(root));
+                AgentStateStore store = StoreOptions.OpenExisting(parsed.GetValue(root));
                 AgentStateRecord record = Validated(() => store.TryGet(agentId)) ?? throw new AgentStateNotFoundException(agentId, store.PathFor(agentId));
                 Console.Out.Write(System.Text.Encoding.UTF8.GetString(JsonTreeWriter.Write(record.Fields)));
                 return ExitCodes.Success;
@@ -91,7 +91,7 @@ namespace AgentState.Cli.Commands
                     Metadata = Metadata(parsed.GetValue(meta)),
                     Force = parsed.GetValue(force),
                 };
-                Validated(() => StoreOptions.Open(parsed.GetValue(root), parsed.GetValue(timeout)).Update(parsed.GetValue(id)!, change));
+                Validated(() => StoreOptions.OpenExisting(parsed.GetValue(root), parsed.GetValue(timeout)).Update(parsed.GetValue(id)!, change));
                 return ExitCodes.Success;
             }));
             return command;
@@ -105,7 +105,7 @@ namespace AgentState.Cli.Commands
             var command = new Command("cleanup", "Remove completed, failed and cancelled agents that finished more than --keep-days ago. Never an incomplete one.") { keepDays, dryRun, root };
             command.SetAction(parsed => CommandRunner.Run(() =>
             {
-                AgentStateStore store = StoreOptions.Open(parsed.GetValue(root));
+                AgentStateStore store = StoreOptions.OpenExisting(parsed.GetValue(root));
                 TimeSpan keep = TimeSpan.FromDays(parsed.GetValue(keepDays));
                 DateTimeOffset cutoff = store.Now - keep;
                 int removed = 0;

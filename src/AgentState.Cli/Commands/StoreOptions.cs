@@ -21,6 +21,14 @@ namespace AgentState.Cli.Commands
             DefaultValueFactory = _ => 10,
         };
 
+        /// <summary>The store, which must exist: a wrong --root fails (exit 1) instead of reporting an empty store.</summary>
+        public static AgentStateStore OpenExisting(string? root, double lockTimeoutSeconds = 10)
+        {
+            AgentStateStore store = Open(root, lockTimeoutSeconds);
+            store.ThrowIfMissing();
+            return store;
+        }
+
         public static Option<string> Status(string name, string description)
         {
             var option = new Option<string>(name) { Description = description };

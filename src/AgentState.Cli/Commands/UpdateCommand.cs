@@ -46,11 +46,12 @@ namespace AgentState.Cli.Commands
                     // The output is checked once, below, where the message can name the command that printed it.
                 };
 
+                Func<Exception> missing = () => new FileNotFoundException($"Cannot update '{target}': the file does not exist (use --create to start from empty input).");
                 new LockedFileUpdater().Update(target, current =>
                 {
                     if (current == null && !allowMissing)
                     {
-                        throw new FileNotFoundException($"Cannot update '{target}': the file does not exist (use --create to start from empty input).");
+                        throw missing(); // Removed while we waited for the lock.
                     }
 
                     byte[] output = RunFilter(target, argv, current ?? Array.Empty<byte>());
@@ -60,7 +61,7 @@ namespace AgentState.Cli.Commands
                     }
 
                     return output;
-                }, options, TimeSpan.FromSeconds(parsed.GetValue(timeout)));
+                }, options, TimeSpan.FromSeconds(parsed.GetValue(timeout)), whenMissing: allowMissing ? null : missing);
                 return ExitCodes.Success;
             }));
             return command;

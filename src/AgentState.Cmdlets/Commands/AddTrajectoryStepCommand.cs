@@ -12,9 +12,14 @@ namespace AgentState.Commands
     /// <summary>
     /// <para type="synopsis">Appends ATIF steps to a trajectory: through a writer from Start-Trajectory, or by -Path or -SessionId (opening, locking, appending and closing, so that separate processes can append to one trajectory).</para>
     /// </summary>
+    /// <remarks>
+    /// With -Path or -SessionId it opens (and locks) the trajectory on the first step and keeps it for the rest of
+    /// the pipeline. PowerShell disposes a cmdlet that is IDisposable however its pipeline ends (a terminating
+    /// error, -ErrorAction Stop, Ctrl+C, Select-Object -First), and that is where the lock is let go.
+    /// </remarks>
     [Cmdlet(VerbsCommon.Add, "TrajectoryStep", DefaultParameterSetName = WriterFields, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(PSObject))]
-    public sealed class AddTrajectoryStepCommand : PSCmdlet
+    public sealed class AddTrajectoryStepCommand : PSCmdlet, IDisposable
     {
         private const string WriterFields = "WriterFields";
         private const string WriterObject = "WriterObject";
@@ -24,6 +29,7 @@ namespace AgentState.Commands
         private const string SessionObject = "SessionObject";
 
         private TrajectoryWriter? _opened;
+        private string? _target;
         private bool _failedToOpen;
 
         /// <summary>The writer Start-Trajectory returned.</summary>
@@ -41,6 +47,7 @@ namespace AgentState.Commands
         [Parameter(Mandatory = true, ParameterSetName = SessionFields)]
         [Parameter(Mandatory = true, ParameterSetName = SessionObject)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(SessionIdCompleter))]
         public string? SessionId { get; set; }
 
         /// <summary>The trajectories' root, for -SessionId.</summary>
@@ -134,14 +141,20 @@ namespace AgentState.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            TrajectoryWriter? writer = Writer ?? Open();
-            if (writer == null)
+            OrderedJsonObject? step = FromObjects ? FromInput() : FromFields();
+            if (step == null)
             {
                 return;
             }
 
-            OrderedJsonObject? step = FromObjects ? FromInput() : FromFields();
-            if (step == null || !ShouldProcess(writer.Path, $"Append step {writer.LastStepId + 1}"))
+            TrajectoryWriter? writer = Writer;
+            if (writer != null ? !ShouldProcess(writer.Path, $"Append step {writer.LastStepId + 1}") : !ShouldOpen())
+            {
+                return;
+            }
+
+            writer = writer ?? Open();
+            if (writer == null)
             {
                 return;
             }
@@ -178,8 +191,24 @@ namespace AgentState.Commands
             Close();
         }
 
-        /// <inheritdoc />
-        protected override void StopProcessing() => Close();
+        /// <summary>Lets go of a trajectory this cmdlet opened, however the pipeline ended.</summary>
+        /// <remarks>Not in StopProcessing: that runs on another thread, possibly in the middle of an append.</remarks>
+        public void Dispose() => Close();
+
+        /// <summary>
+        /// Asks ShouldProcess before the trajectory is opened: opening takes its lock (creating the lock file) and
+        /// closing refreshes its index, and under -WhatIf nothing on disk may change.
+        /// </summary>
+        private bool ShouldOpen()
+        {
+            if (_target == null && !_failedToOpen)
+            {
+                _target = TrajectoryTargets.Resolve(this, Path, null, SessionId, Root).FirstOrDefault();
+                _failedToOpen = _target == null;
+            }
+
+            return _target != null && ShouldProcess(_target, _opened == null ? "Append a step" : $"Append step {_opened.LastStepId + 1}");
+        }
 
         private TrajectoryWriter? Open()
         {
@@ -188,12 +217,7 @@ namespace AgentState.Commands
                 return _opened;
             }
 
-            string? file = TrajectoryTargets.Resolve(this, Path, null, SessionId, Root).FirstOrDefault();
-            _failedToOpen = file == null;
-            if (file == null)
-            {
-                return null;
-            }
+            string file = _target!;
 
             try
             {

@@ -28,8 +28,9 @@ namespace AgentState.Commands
         [ValidateNotNullOrEmpty]
         public string? Path { get; set; }
 
-        /// <summary>The session, found under -Root.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = SessionSet)]
+        /// <summary>The session, found under -Root; a piped string is a session id.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SessionSet, ValueFromPipeline = true)]
+        [ArgumentCompleter(typeof(SessionIdCompleter))]
         [ValidateNotNullOrEmpty]
         public string? SessionId { get; set; }
 

@@ -18,6 +18,10 @@ namespace AgentState.Commands
         [Parameter(Position = 1)]
         public string? Destination { get; set; }
 
+        /// <summary>Create the destination's missing folders.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
         /// <summary>Write this schema_version instead of the trajectory's own.</summary>
         [Parameter]
         [ValidateSet("ATIF-v1.0", "ATIF-v1.1", "ATIF-v1.2", "ATIF-v1.3", "ATIF-v1.4", "ATIF-v1.5", "ATIF-v1.6", "ATIF-v1.7")]
@@ -41,10 +45,10 @@ namespace AgentState.Commands
                         continue;
                     }
 
-                    string destination = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
-                    if (ShouldProcess(destination, $"Export '{file}' as one ATIF document"))
+                    string? destination = new ProviderPathResolver(this).ResolveFolder(Destination);
+                    if (destination != null && ShouldProcess(destination, $"Export '{file}' as one ATIF document"))
                     {
-                        TrajectoryExporter.ExportToFile(file, destination, SchemaVersion);
+                        TrajectoryExporter.ExportToFile(file, destination, SchemaVersion, new AgentState.IO.AtomicWriteOptions { CreateDirectories = Force });
                         WriteObject(new FileInfo(destination));
                     }
                 }

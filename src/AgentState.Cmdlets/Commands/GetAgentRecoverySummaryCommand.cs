@@ -18,7 +18,13 @@ namespace AgentState.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            AgentRecoverySummary summary = AgentRecoverySummary.Collect(AgentStoreResolver.Open(this, Root));
+            AgentStateStore? store = AgentStoreResolver.Open(this, Root);
+            if (store == null)
+            {
+                return;
+            }
+
+            AgentRecoverySummary summary = AgentRecoverySummary.Collect(store);
             foreach (string corrupt in summary.CorruptFiles)
             {
                 WriteWarning($"Corrupt agent state file: '{corrupt}'. Inspect it; Remove-AgentState -Path removes it.");

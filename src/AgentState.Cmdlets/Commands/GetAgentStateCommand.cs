@@ -36,7 +36,11 @@ namespace AgentState.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            AgentStateStore store = AgentStoreResolver.Open(this, Root);
+            AgentStateStore? store = AgentStoreResolver.Open(this, Root);
+            if (store == null)
+            {
+                return;
+            }
             WildcardPattern[]? types = Type?.Select(t => new WildcardPattern(t, WildcardOptions.IgnoreCase)).ToArray();
             if (AgentId == null)
             {

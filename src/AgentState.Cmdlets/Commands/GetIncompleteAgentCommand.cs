@@ -24,7 +24,11 @@ namespace AgentState.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            AgentStateStore store = AgentStoreResolver.Open(this, Root);
+            AgentStateStore? store = AgentStoreResolver.Open(this, Root);
+            if (store == null)
+            {
+                return;
+            }
             foreach (var (agent, entry) in AgentStateQueries.FindIncomplete(store, StaleAfter))
             {
                 if (agent != null)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using AgentState.Commands.Infrastructure;
@@ -18,8 +19,9 @@ namespace AgentState.Commands
         private const string LiteralPathSet = "LiteralPath";
 
         /// <summary>Sessions to list; wildcards allowed. All by default.</summary>
-        [Parameter(Position = 0, ParameterSetName = SessionSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ParameterSetName = SessionSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(SessionIdCompleter))]
         [ValidateNotNullOrEmpty]
         public string[]? SessionId { get; set; }
 
@@ -48,15 +50,7 @@ namespace AgentState.Commands
         {
             if (ParameterSetName == SessionSet)
             {
-                WildcardPattern[]? patterns = SessionId?.Select(s => new WildcardPattern(s, WildcardOptions.IgnoreCase)).ToArray();
-                foreach (string file in TrajectoryFiles.All(TrajectoryTargets.RootOf(this, Root)))
-                {
-                    if (patterns == null || patterns.Any(p => p.IsMatch(TrajectoryFiles.SessionIdOf(file))))
-                    {
-                        Emit(file);
-                    }
-                }
-
+                EmitSessions();
                 return;
             }
 
@@ -67,6 +61,41 @@ namespace AgentState.Commands
                 foreach (string file in resolver.Resolve(path, literal))
                 {
                     Emit(file);
+                }
+            }
+        }
+
+        private void EmitSessions()
+        {
+            string? root = TrajectoryTargets.RootOf(this, Root);
+            if (root == null)
+            {
+                return;
+            }
+
+            List<string> files;
+            try
+            {
+                files = TrajectoryFiles.All(root).ToList();
+            }
+            catch (Exception ex) when (EngineErrors.For(ex, root) is ErrorRecord error)
+            {
+                WriteError(error);
+                return;
+            }
+
+            // A wildcard that matches nothing is silent, like Get-ChildItem; a plain id that matches nothing is an error.
+            WildcardPattern[]? patterns = SessionId?.Select(s => new WildcardPattern(s, WildcardOptions.IgnoreCase)).ToArray();
+            foreach (string file in files.Where(f => patterns == null || patterns.Any(p => p.IsMatch(TrajectoryFiles.SessionIdOf(f)))))
+            {
+                Emit(file);
+            }
+
+            foreach (string id in SessionId ?? new string[0])
+            {
+                if (!WildcardPattern.ContainsWildcardCharacters(id) && !files.Any(f => string.Equals(TrajectoryFiles.SessionIdOf(f), id, StringComparison.OrdinalIgnoreCase)))
+                {
+                    WriteError(EngineErrors.For(new TrajectoryNotFoundException($"no session '{id}' under '{root}'", null), id));
                 }
             }
         }

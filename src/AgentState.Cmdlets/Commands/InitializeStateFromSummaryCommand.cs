@@ -37,14 +37,19 @@ namespace AgentState.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>Also emit the history file.</summary>
+        /// <summary>Emit the history file (a FileInfo) instead of the rebuild's result: one type of object either way.</summary>
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            string folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+            string? folder = new ProviderPathResolver(this).ResolveFolder(Path);
+            if (folder == null)
+            {
+                return;
+            }
+
             List<string>? summaries = SummaryPath == null ? null : ResolveSummaries();
             if (summaries != null && summaries.Count == 0)
             {
@@ -56,11 +61,11 @@ namespace AgentState.Commands
             try
             {
                 plan = rebuilder.Rebuild(folder, summaries, MaxEntries, Force, dryRun: true);
+                Warn(plan); // Before ShouldProcess: -WhatIf shows the same warnings as the real run.
                 if (plan.Action == HistoryRebuildAction.KeptValid)
                 {
-                    Warn(plan);
                     WriteWarning($"'{plan.HistoryPath}' exists and is valid, so it was kept: this rebuild is for unrecoverable state. Use -Force to replace it with {plan.Entries.Count} entries from {plan.CompletedPlans} summaries.");
-                    WriteObject(plan);
+                    Emit(plan);
                     return;
                 }
 
@@ -71,19 +76,16 @@ namespace AgentState.Commands
                     return;
                 }
 
-                HistoryRebuildResult result = rebuilder.Commit(plan);
-                Warn(result);
-                WriteObject(result);
-                if (PassThru)
-                {
-                    WriteObject(new FileInfo(result.HistoryPath));
-                }
+                Emit(rebuilder.Commit(plan));
             }
-            catch (Exception ex) when (EngineErrors.For(ex, System.IO.Path.Combine(folder, HistoryRebuilder.HistoryFileName)) is ErrorRecord error)
+            catch (Exception ex) when (EngineErrors.For(ex, ex is DirectoryNotFoundException ? folder : System.IO.Path.Combine(folder, HistoryRebuilder.HistoryFileName)) is ErrorRecord error)
             {
                 WriteError(error);
             }
         }
+
+        private void Emit(HistoryRebuildResult result) =>
+            WriteObject(PassThru ? (object)new FileInfo(result.HistoryPath) : result);
 
         private void Warn(HistoryRebuildResult result)
         {

@@ -78,7 +78,11 @@ namespace AgentState.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            AgentStateStore store = AgentStoreResolver.Open(this, Root);
+            AgentStateStore? store = AgentStoreResolver.Open(this, Root, create: true);
+            if (store == null)
+            {
+                return;
+            }
             if (!ShouldProcess(AgentId, $"Create agent state in '{store.StateFolder}'"))
             {
                 return;

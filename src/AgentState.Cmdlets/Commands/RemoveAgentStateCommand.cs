@@ -32,8 +32,13 @@ namespace AgentState.Commands
         [Parameter(Mandatory = true, ParameterSetName = StatusSet)]
         public AgentStatus[] Status { get; set; } = new AgentStatus[0];
 
-        /// <summary>State files to remove by path, corrupt or not; taken literally.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+        /// <summary>State files to remove by path, corrupt or not; taken literally. A FileInfo binds here through PSPath.</summary>
+        /// <remarks>
+        /// ValueFromPipeline although a piped string goes to -AgentId (the default set is tried first): with only
+        /// -AgentId taking values and -Status mandatory elsewhere, PowerShell latches onto the -AgentId set before
+        /// the first object arrives, and a FileInfo then binds to -AgentId as its ToString().
+        /// </remarks>
+        [Parameter(Mandatory = true, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("PSPath", "LiteralPath")]
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; } = new string[0];
@@ -64,7 +69,11 @@ namespace AgentState.Commands
                 return;
             }
 
-            AgentStateStore store = AgentStoreResolver.Open(this, Root);
+            AgentStateStore? store = AgentStoreResolver.Open(this, Root);
+            if (store == null)
+            {
+                return;
+            }
             if (ParameterSetName == StatusSet)
             {
                 // Streamed: the scan fixes its list of names first, so removing as it goes is safe and holds no records.

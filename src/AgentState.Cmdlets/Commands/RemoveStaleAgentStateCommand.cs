@@ -34,7 +34,11 @@ namespace AgentState.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            AgentStateStore store = AgentStoreResolver.Open(this, Root);
+            AgentStateStore? store = AgentStoreResolver.Open(this, Root);
+            if (store == null)
+            {
+                return;
+            }
             TimeSpan age = ParameterSetName == AgeSet ? OlderThan : TimeSpan.FromDays(KeepDays);
             DateTimeOffset cutoff = store.Now - age;
             int total = store.CountFiles();

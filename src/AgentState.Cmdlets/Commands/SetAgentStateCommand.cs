@@ -13,8 +13,8 @@ namespace AgentState.Commands
     [OutputType(typeof(AgentStateRecord))]
     public sealed class SetAgentStateCommand : PSCmdlet
     {
-        /// <summary>The agent's id.</summary>
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        /// <summary>The agent's id: piped as a string, or from a piped record's AgentId.</summary>
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(AgentIdCompleter))]
         public string AgentId { get; set; } = string.Empty;
 
@@ -58,7 +58,11 @@ namespace AgentState.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            AgentStateStore store = AgentStoreResolver.Open(this, Root);
+            AgentStateStore? store = AgentStoreResolver.Open(this, Root);
+            if (store == null)
+            {
+                return;
+            }
             if (!ShouldProcess(AgentId, "Update agent state"))
             {
                 return;

@@ -56,8 +56,8 @@ namespace AgentState.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            string root = TrajectoryTargets.RootOf(this, Root);
-            if (!ShouldProcess(SessionId ?? "a new session", $"Start a trajectory under '{root}'"))
+            string? root = TrajectoryTargets.RootOf(this, Root);
+            if (root == null || !ShouldProcess(SessionId ?? "a new session", $"Start a trajectory under '{root}'"))
             {
                 return;
             }

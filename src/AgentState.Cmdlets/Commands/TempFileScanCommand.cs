@@ -10,6 +10,9 @@ namespace AgentState.Commands
     /// <summary>The parameters, and the scan, that Get-OrphanedTempFile and Restore-FromTempFile share.</summary>
     public abstract class TempFileScanCommand : PSCmdlet
     {
+        // Several orphans of one target piped in name that target several times: it is scanned once.
+        private readonly HashSet<string> _scanned = new HashSet<string>(StringComparer.Ordinal);
+
         /// <summary>The parameter set of -Path.</summary>
         protected const string PathSet = "Path";
 
@@ -22,9 +25,12 @@ namespace AgentState.Commands
         [ValidateNotNullOrEmpty]
         public string[] Path { get; set; } = { "." };
 
-        /// <summary>Target files or folders, exactly as typed.</summary>
+        /// <summary>
+        /// Target files or folders, or temp files, exactly as typed. It takes a FileInfo's PSPath and an
+        /// orphan's TargetPath from the pipeline, so Get-ChildItem and Get-OrphanedTempFile pipe into it.
+        /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-        [Alias("PSPath", "LP")]
+        [Alias("PSPath", "LP", "TargetPath")]
         [ValidateNotNullOrEmpty]
         public string[] LiteralPath { get; set; } = new string[0];
 
@@ -40,8 +46,9 @@ namespace AgentState.Commands
         protected ContentValidator? ContentValidator => ScriptBlockValidator.From(Validator);
 
         /// <summary>
-        /// The orphans of every path the parameters name, target by target; a missing folder or an unreadable
-        /// one is written as an error and the others go on.
+        /// The orphans of every path the parameters name, target by target, each target once per pipeline; a path
+        /// that is not there (with no temp file of it), a missing folder or an unreadable one is written as an
+        /// error and the others go on.
         /// </summary>
         protected IEnumerable<IEnumerable<OrphanedTempFile>> ScanEach(OrphanedTempScanner scanner)
         {
@@ -51,6 +58,11 @@ namespace AgentState.Commands
             {
                 foreach (string resolved in resolver.Resolve(path, literal))
                 {
+                    if (!_scanned.Add(resolved))
+                    {
+                        continue;
+                    }
+
                     List<OrphanedTempFile> found;
                     try
                     {

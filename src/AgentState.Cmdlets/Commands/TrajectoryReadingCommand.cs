@@ -16,8 +16,13 @@ namespace AgentState.Commands
         /// <summary>The parameter set of -SessionId.</summary>
         protected const string SessionSet = "SessionId";
 
-        /// <summary>The trajectory file; wildcards allowed.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
+        /// <summary>The trajectory file; wildcards allowed. A piped trajectory summary binds here by its Path.</summary>
+        /// <remarks>
+        /// From the pipeline by name so that no parameter set has a mandatory parameter the pipeline cannot fill:
+        /// otherwise PowerShell latches onto the -SessionId set (the only one taking values) before the first
+        /// object arrives, and a piped FileInfo binds to -SessionId as its ToString().
+        /// </remarks>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string? Path { get; set; }
@@ -28,8 +33,9 @@ namespace AgentState.Commands
         [ValidateNotNullOrEmpty]
         public string? LiteralPath { get; set; }
 
-        /// <summary>The session, found under -Root.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = SessionSet, ValueFromPipelineByPropertyName = true)]
+        /// <summary>The session, found under -Root: piped as a string, or from a piped object's SessionId.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = SessionSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(SessionIdCompleter))]
         [ValidateNotNullOrEmpty]
         public string? SessionId { get; set; }
 

@@ -21,7 +21,11 @@ namespace AgentState.Commands
         private const string LiteralPathSet = "LiteralPath";
 
         /// <summary>The JSON file; wildcards match existing files.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
+        /// <remarks>
+        /// Not from the pipeline: a pipeline-bound -Path at position 0 would take a positional script block as a
+        /// delay-bind script block. Piped files bind to -LiteralPath through PSPath, as with Remove-Item.
+        /// </remarks>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet)]
         [SupportsWildcards]
         [ValidateNotNullOrEmpty]
         public string Path { get; set; } = string.Empty;
@@ -33,7 +37,12 @@ namespace AgentState.Commands
         public string LiteralPath { get; set; } = string.Empty;
 
         /// <summary>Changes $_, the document, or returns the new document.</summary>
-        [Parameter(Mandatory = true, Position = 1)]
+        /// <remarks>
+        /// Second after -Path, first with -LiteralPath: so that <c>Get-ChildItem *.json | Update-JsonFile { ... }</c>
+        /// binds the script block here and the piped files to -LiteralPath.
+        /// </remarks>
+        [Parameter(Mandatory = true, Position = 1, ParameterSetName = PathSet)]
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = LiteralPathSet)]
         public ScriptBlock ScriptBlock { get; set; } = ScriptBlock.Create(string.Empty);
 
         /// <summary>The deepest nesting the new document may have (1 to 1000); deeper is an error, never a silent cut.</summary>

@@ -11,7 +11,7 @@ namespace AgentState.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Watch, "Trajectory", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(PSObject))]
-    public sealed class WatchTrajectoryCommand : TrajectoryReadingCommand
+    public sealed class WatchTrajectoryCommand : TrajectoryReadingCommand, IDisposable
     {
         private readonly CancellationTokenSource _stop = new CancellationTokenSource();
 
@@ -29,9 +29,10 @@ namespace AgentState.Commands
         {
             foreach (string file in Targets())
             {
+                bool timedOut = false;
                 try
                 {
-                    foreach (TrajectoryLine line in TrajectoryFollower.Follow(file, FromStart, Timeout, _stop.Token))
+                    foreach (TrajectoryLine line in TrajectoryFollower.Follow(file, FromStart, Timeout, _stop.Token, () => timedOut = true))
                     {
                         if (line.Kind == TrajectoryLineKind.Malformed)
                         {
@@ -52,10 +53,20 @@ namespace AgentState.Commands
                 {
                     WriteError(error);
                 }
+
+                if (timedOut)
+                {
+                    // An error, not silence: a script must be able to tell a timeout from a closed trajectory ($? is false).
+                    WriteError(new ErrorRecord(new TimeoutException($"Stopped watching '{file}' after {AgentState.Text.DurationText.Describe(Timeout!.Value)}: the trajectory was not closed in that time."),
+                        "WatchTimedOut", ErrorCategory.OperationTimeout, file));
+                }
             }
         }
 
         /// <inheritdoc />
         protected override void StopProcessing() => _stop.Cancel();
+
+        /// <summary>Releases the cancellation source.</summary>
+        public void Dispose() => _stop.Dispose();
     }
 }

@@ -5,12 +5,11 @@ using System.IO;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
-using System.Management.Automation.Runspaces;
 using AgentState.Agents;
 
 namespace AgentState.Commands.Infrastructure
 {
-    /// <summary>Tab completion of -AgentId from the store's state files (the -Root already typed, or the default).</summary>
+    /// <summary>Tab completion of -AgentId from the store's state files: the -Root typed, else $env:AGENTSTATE_ROOT, else ./agent-deployment.</summary>
     public sealed class AgentIdCompleter : IArgumentCompleter
     {
         /// <inheritdoc />
@@ -18,15 +17,14 @@ namespace AgentState.Commands.Infrastructure
         {
             try
             {
-                string location = Runspace.DefaultRunspace?.SessionStateProxy.Path.CurrentFileSystemLocation.ProviderPath ?? Environment.CurrentDirectory;
-                string root = fakeBoundParameters["Root"] is string typed && typed.Length > 0 ? Path.Combine(location, typed) : AgentStateStore.DefaultRoot(location);
-                string folder = Path.Combine(root, AgentStateStore.StateFolderName);
-                if (!Directory.Exists(folder))
+                string? root = CompletionRoot.Find(fakeBoundParameters, AgentStateStore.DefaultRoot);
+                string? folder = root == null ? null : Path.Combine(root, AgentStateStore.StateFolderName);
+                if (folder == null || !Directory.Exists(folder))
                 {
                     return Enumerable.Empty<CompletionResult>();
                 }
 
-                string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
+                string prefix = CompletionRoot.Prefix(wordToComplete);
                 return Directory.EnumerateFiles(folder, "*.json")
                     .Select(f => Path.GetFileNameWithoutExtension(f))
                     .Where(id => id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
@@ -35,9 +33,9 @@ namespace AgentState.Commands.Infrastructure
                     .Select(id => new CompletionResult(id, id, CompletionResultType.ParameterValue, id))
                     .ToList();
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is PSInvalidOperationException)
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is InvalidOperationException || ex is RuntimeException)
             {
-                return Enumerable.Empty<CompletionResult>();
+                return Enumerable.Empty<CompletionResult>(); // Completion offers what it can; it never fails the prompt.
             }
         }
     }

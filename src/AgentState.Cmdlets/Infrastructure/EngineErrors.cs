@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using AgentState.Agents;
+using AgentState.History;
 using AgentState.IO;
 using AgentState.Json;
 using AgentState.Locking;
@@ -64,6 +65,12 @@ namespace AgentState.Commands.Infrastructure
                     return new ErrorRecord(corrupt, "AgentStateCorrupt", ErrorCategory.InvalidData, corrupt.Path);
                 case AgentStateExistsException exists:
                     return WithAction(new ErrorRecord(exists, "AgentStateExists", ErrorCategory.ResourceExists, exists.AgentId), exists.Message, "Use -Force to overwrite it.");
+                case AgentStoreNotFoundException store:
+                    return new ErrorRecord(store, "AgentStoreNotFound", ErrorCategory.ObjectNotFound, store.Root);
+                case TrajectoryRootNotFoundException trajectoryRoot:
+                    return new ErrorRecord(trajectoryRoot, "TrajectoryRootNotFound", ErrorCategory.ObjectNotFound, trajectoryRoot.Root);
+                case SummariesNotFoundException summaries:
+                    return new ErrorRecord(summaries, "SummariesNotFound", ErrorCategory.ObjectNotFound, summaries.StateFolder);
                 case AgentStateNotFoundException notFound:
                     return new ErrorRecord(notFound, "AgentStateNotFound", ErrorCategory.ObjectNotFound, notFound.AgentId);
                 case AgentTransitionException transition:
@@ -77,6 +84,8 @@ namespace AgentState.Commands.Infrastructure
                         locked.Message, "Wait for the other process to finish, or raise -LockTimeout.");
                 case FileNotFoundException missing:
                     return new ErrorRecord(missing, "FileNotFound", ErrorCategory.ObjectNotFound, path);
+                case DirectoryNotFoundException missingFolder:
+                    return new ErrorRecord(missingFolder, "PathNotFound", ErrorCategory.ObjectNotFound, path);
                 case InvalidDataException invalid:
                     return new ErrorRecord(invalid, "InvalidFileContent", ErrorCategory.InvalidData, path);
                 case JsonTreeException json:

@@ -39,11 +39,9 @@ namespace AgentState.Commands.Infrastructure
                     resolved.Add(_cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _));
                 }
 
-                if (provider.Name != "FileSystem")
+                if (provider.Name != FileSystemProvider)
                 {
-                    _cmdlet.WriteError(new ErrorRecord(
-                        new PSArgumentException($"Cannot use '{path}': it is a {provider.Name} path, and only file-system paths are supported."),
-                        "NotFileSystemPath", ErrorCategory.InvalidArgument, path));
+                    _cmdlet.WriteError(NotFileSystem(path, provider));
                     return new string[0];
                 }
 
@@ -70,6 +68,24 @@ namespace AgentState.Commands.Infrastructure
 
             return resolved;
         }
+
+        /// <summary>
+        /// A folder named by a parameter such as -Root, taken literally: its file-system path, which need not exist,
+        /// or null after an error when it is not a file-system path (Env:/, Variable:/) or its drive does not exist.
+        /// </summary>
+        public string? ResolveFolder(string path)
+        {
+            IReadOnlyList<string> resolved = Resolve(path, literal: true);
+            return resolved.Count == 1 ? resolved[0] : null;
+        }
+
+        /// <summary>The one error for a path of another provider, wherever a file-system path is needed.</summary>
+        public static ErrorRecord NotFileSystem(string path, ProviderInfo provider) =>
+            new ErrorRecord(
+                new PSArgumentException($"Cannot use '{path}': it is not a file-system path (it belongs to the {provider.Name} provider). Give a file or folder on a file-system drive."),
+                "NotFileSystemPath", ErrorCategory.InvalidArgument, path);
+
+        private const string FileSystemProvider = "FileSystem";
 
         private void WritePathNotFound(string path) =>
             _cmdlet.WriteError(new ErrorRecord(

@@ -11,17 +11,23 @@ namespace AgentState.Commands.Infrastructure
         /// <summary>The type name that step objects carry, for their table view.</summary>
         public const string StepTypeName = "AgentState.TrajectoryStep";
 
-        public static string RootOf(PSCmdlet cmdlet, string? root) =>
+        /// <summary>The trajectories' root folder; null after an error when -Root is not a file-system path.</summary>
+        public static string? RootOf(PSCmdlet cmdlet, string? root) =>
             string.IsNullOrEmpty(root)
                 ? TrajectoryFiles.DefaultRoot(cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath)
-                : cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(root);
+                : new ProviderPathResolver(cmdlet).ResolveFolder(root!);
 
         /// <summary>The files; failures are written as errors and yield nothing.</summary>
         public static IEnumerable<string> Resolve(PSCmdlet cmdlet, string? path, string? literalPath, string? sessionId, string? root)
         {
             if (sessionId != null)
             {
-                string folder = RootOf(cmdlet, root);
+                string? folder = RootOf(cmdlet, root);
+                if (folder == null)
+                {
+                    return new string[0];
+                }
+
                 string? found = null;
                 try
                 {

@@ -74,4 +74,21 @@ namespace AgentState.Agents
         /// <summary>The status asked for.</summary>
         public AgentStatus To { get; }
     }
+
+    /// <summary>
+    /// A store whose root folder does not exist. Reading it is an error, never an empty answer, so that a
+    /// scheduled task pointed at a wrong path notices.
+    /// </summary>
+    public sealed class AgentStoreNotFoundException : DirectoryNotFoundException
+    {
+        /// <summary>Creates the exception.</summary>
+        public AgentStoreNotFoundException(string root)
+            : base($"Cannot find the agent store '{root}': the folder does not exist.")
+        {
+            Root = root;
+        }
+
+        /// <summary>The store's root folder.</summary>
+        public string Root { get; }
+    }
 }

@@ -93,8 +93,28 @@ namespace AgentState.Agents
         /// <summary>cancelled_at.</summary>
         public DateTimeOffset? CancelledAt => Time(AgentStateFields.CancelledAt);
 
-        /// <summary>When a finished agent finished: completed_at, failed_at or cancelled_at, else last_updated.</summary>
-        public DateTimeOffset? FinishedAt => CompletedAt ?? FailedAt ?? CancelledAt ?? LastUpdated;
+        /// <summary>
+        /// When a finished agent finished: the stamp of its status (completed_at, failed_at, cancelled_at), else
+        /// another finish stamp, else last_updated. Null while the agent is not finished: a running agent has not
+        /// finished, whatever stamps an earlier run left.
+        /// </summary>
+        public DateTimeOffset? FinishedAt
+        {
+            get
+            {
+                switch (Status)
+                {
+                    case AgentStatus.Completed:
+                        return CompletedAt ?? FailedAt ?? CancelledAt ?? LastUpdated;
+                    case AgentStatus.Failed:
+                        return FailedAt ?? CompletedAt ?? CancelledAt ?? LastUpdated;
+                    case AgentStatus.Cancelled:
+                        return CancelledAt ?? CompletedAt ?? FailedAt ?? LastUpdated;
+                    default:
+                        return null;
+                }
+            }
+        }
 
         /// <summary>metadata.</summary>
         public OrderedJsonObject? Metadata => Fields.ContainsKey(AgentStateFields.Metadata) ? Fields[AgentStateFields.Metadata] as OrderedJsonObject : null;

@@ -77,7 +77,7 @@ namespace AgentState.Agents
             CreateStateFolder();
             using (ExclusiveFileLock.AcquireBeside(path, _lockTimeout))
             {
-                if (!overwrite && Exists(path))
+                if (!overwrite && EntryExists(path))
                 {
                     throw new AgentStateExistsException(draft.AgentId, path);
                 }
@@ -121,7 +121,7 @@ namespace AgentState.Agents
         public AgentStateRecord? TryGet(string agentId)
         {
             string path = PathFor(agentId);
-            return Exists(path) ? Read(path, agentId) : null;
+            return EntryExists(path) ? Read(path, agentId) : null;
         }
 
         /// <summary>Changes an agent's record under its lock and stamps last_updated.</summary>
@@ -135,7 +135,7 @@ namespace AgentState.Agents
             }
 
             string path = PathFor(agentId);
-            if (!Exists(path))
+            if (!EntryExists(path))
             {
                 // Checked before locking too: with no state folder there is nowhere to put a lock file.
                 throw new AgentStateNotFoundException(agentId, path);
@@ -144,7 +144,7 @@ namespace AgentState.Agents
             RefuseLinkedFolder();
             using (ExclusiveFileLock.AcquireBeside(path, _lockTimeout))
             {
-                if (!Exists(path))
+                if (!EntryExists(path))
                 {
                     throw new AgentStateNotFoundException(agentId, path);
                 }
@@ -163,7 +163,7 @@ namespace AgentState.Agents
         public bool Remove(string agentId, Func<AgentStateRecord, bool>? condition = null)
         {
             string path = PathFor(agentId);
-            if (!Exists(path))
+            if (!EntryExists(path))
             {
                 return false;
             }
@@ -171,7 +171,7 @@ namespace AgentState.Agents
             RefuseLinkedFolder();
             using (ExclusiveFileLock held = ExclusiveFileLock.AcquireBeside(path, _lockTimeout))
             {
-                if (!Exists(path))
+                if (!EntryExists(path))
                 {
                     return false;
                 }
@@ -201,7 +201,7 @@ namespace AgentState.Agents
             }
 
             RefuseLinkedFolder();
-            if (!Exists(full))
+            if (!EntryExists(full))
             {
                 return false;
             }
@@ -229,7 +229,27 @@ namespace AgentState.Agents
         /// files whose agent id it accepts are read. In name order by default; unsorted, nothing is held per
         /// file at all, which is what counting a large store wants.
         /// </summary>
+        /// <exception cref="AgentStoreNotFoundException">The root folder does not exist (thrown by the call, not by the first read).</exception>
         public IEnumerable<AgentStateEntry> Scan(Func<string, bool>? idFilter = null, bool sorted = true)
+        {
+            ThrowIfMissing();
+            return ScanFiles(idFilter, sorted);
+        }
+
+        /// <summary>True when the root folder exists; a root without a state folder is an empty store.</summary>
+        public bool Exists => Directory.Exists(Root);
+
+        /// <summary>Fails when the root folder does not exist: reading a store that is not there is an error, not an empty answer.</summary>
+        /// <exception cref="AgentStoreNotFoundException">The root folder does not exist.</exception>
+        public void ThrowIfMissing()
+        {
+            if (!Exists)
+            {
+                throw new AgentStoreNotFoundException(Root);
+            }
+        }
+
+        private IEnumerable<AgentStateEntry> ScanFiles(Func<string, bool>? idFilter, bool sorted)
         {
             if (!Directory.Exists(StateFolder))
             {
@@ -425,7 +445,7 @@ namespace AgentState.Agents
         }
 
         /// <summary>True when anything, a dangling link included, has the name.</summary>
-        private static bool Exists(string path) => PlainFile.Exists(path);
+        private static bool EntryExists(string path) => PlainFile.Exists(path);
 
         private static void RefuseLink(string path) => PlainFile.RefuseLink(path, "state file");
 

@@ -71,6 +71,8 @@ namespace AgentState.History
         /// <param name="maxEntries">How many of the newest entries to keep.</param>
         /// <param name="force">Replace a history that exists and is valid.</param>
         /// <param name="dryRun">Write nothing.</param>
+        /// <exception cref="DirectoryNotFoundException">The state folder does not exist; nothing is created.</exception>
+        /// <exception cref="SummariesNotFoundException">There is no summary to rebuild from; nothing is written.</exception>
         /// <exception cref="AtomicWriteException">The write failed; the old history is unchanged.</exception>
         public HistoryRebuildResult Rebuild(string stateFolder, IEnumerable<string>? summaries = null, int maxEntries = DefaultMaxEntries, bool force = false, bool dryRun = false)
         {
@@ -80,9 +82,20 @@ namespace AgentState.History
             }
 
             string folder = Path.GetFullPath(stateFolder);
+            if (!Directory.Exists(folder))
+            {
+                throw new DirectoryNotFoundException($"Cannot rebuild the history of '{folder}': the folder does not exist. Nothing was written.");
+            }
+
+            IReadOnlyList<string> files = summaries?.ToList() ?? FindSummaries(folder);
+            if (files.Count == 0)
+            {
+                throw new SummariesNotFoundException(folder);
+            }
+
             string historyPath = Path.Combine(folder, HistoryFileName);
             var warnings = new List<SummaryWarning>();
-            List<Summary> plans = Collect(folder, summaries ?? FindSummaries(folder), warnings);
+            List<Summary> plans = Collect(folder, files, warnings);
             List<OrderedJsonObject> entries = plans.Skip(Math.Max(0, plans.Count - maxEntries)).Select(p => p.Entry).ToList();
             if (plans.Count > entries.Count)
             {

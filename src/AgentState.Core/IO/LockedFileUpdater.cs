@@ -29,9 +29,19 @@ namespace AgentState.IO
         /// Replaces <paramref name="path"/> with what <paramref name="transform"/> makes of its current bytes
         /// (null when the file does not exist). A null result means "leave the file as it is".
         /// </summary>
+        /// <param name="path">The file.</param>
+        /// <param name="transform">Makes the new bytes of the current ones.</param>
+        /// <param name="options">Durability and folder creation.</param>
+        /// <param name="lockTimeout">How long to wait for the lock.</param>
+        /// <param name="cancellation">Stops a wait for the lock.</param>
+        /// <param name="whenMissing">
+        /// When given, a missing file is this error, raised before the lock is taken: a lock file must not appear
+        /// beside a file that is not there (nor a folder be needed for it).
+        /// </param>
         /// <exception cref="FileLockedException">The lock was not had within <paramref name="lockTimeout"/>.</exception>
         /// <exception cref="AtomicWriteException">The replace failed; the file is unchanged.</exception>
-        public LockedUpdateResult Update(string path, Func<byte[]?, byte[]?> transform, AtomicWriteOptions? options = null, TimeSpan? lockTimeout = null, CancellationToken cancellation = default)
+        public LockedUpdateResult Update(string path, Func<byte[]?, byte[]?> transform, AtomicWriteOptions? options = null, TimeSpan? lockTimeout = null,
+            CancellationToken cancellation = default, Func<Exception>? whenMissing = null)
         {
             if (transform == null)
             {
@@ -40,6 +50,10 @@ namespace AgentState.IO
 
             options = options ?? AtomicWriteOptions.Default;
             string full = Path.GetFullPath(path);
+            if (whenMissing != null && !File.Exists(full))
+            {
+                throw whenMissing();
+            }
             string? folder = Path.GetDirectoryName(full);
             if (folder != null && options.CreateDirectories && !Directory.Exists(folder))
             {

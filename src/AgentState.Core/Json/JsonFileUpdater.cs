@@ -56,10 +56,13 @@ namespace AgentState.Json
                 result = transform(tree.Root);
                 byte[] next = JsonTreeWriter.Write(result, tree, maxDepth);
                 return current != null && next.AsSpan().SequenceEqual(current) ? null : next;
-            }, options, lockTimeout, cancellation);
+            }, options, lockTimeout, cancellation, createIfMissing ? null : () => MissingFile(path));
 
             return new JsonFileUpdateResult(update.Path, update.Changed, result);
         }
+
+        private static FileNotFoundException MissingFile(string path) =>
+            new FileNotFoundException($"Cannot update '{path}': the file does not exist; ask to create it to start from an empty object.", path);
 
         private static JsonTree Read(string path, byte[]? current, bool createIfMissing)
         {
@@ -67,7 +70,7 @@ namespace AgentState.Json
             {
                 if (!createIfMissing)
                 {
-                    throw new FileNotFoundException($"Cannot update '{path}': the file does not exist; ask to create it to start from an empty object.", path);
+                    throw MissingFile(path); // Removed while we waited for the lock.
                 }
 
                 return JsonTree.CreateEmptyObject();

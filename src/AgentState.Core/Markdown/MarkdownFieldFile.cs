@@ -40,7 +40,7 @@ namespace AgentState.Markdown
             {
                 if (current == null)
                 {
-                    throw new FileNotFoundException($"Cannot set '{name}' in '{path}': the file does not exist.", path);
+                    throw MissingFile(path, name); // Removed while we waited for the lock.
                 }
 
                 DecodedText decoded;
@@ -56,9 +56,12 @@ namespace AgentState.Markdown
                 edit = MarkdownFieldEditor.Set(decoded.Text, name, value, addIfMissing);
                 byte[] next = decoded.Encode(edit.Text);
                 return next.AsSpan().SequenceEqual(current) ? null : next;
-            }, options, lockTimeout, cancellation);
+            }, options, lockTimeout, cancellation, () => MissingFile(path, name));
 
             return new MarkdownFieldResult(update.Path, name, value, edit!.PreviousValue, edit.LinesReplaced, edit.Added, update.Changed);
         }
+
+        private static FileNotFoundException MissingFile(string path, string name) =>
+            new FileNotFoundException($"Cannot set '{name}' in '{path}': the file does not exist.", path);
     }
 }

@@ -35,9 +35,11 @@ namespace AgentState.Recovery
 
         /// <summary>
         /// The orphans of <paramref name="path"/>: if it is a folder, of every file in it (and below, with
-        /// <paramref name="recurse"/>); otherwise of that one target, which need not exist.
+        /// <paramref name="recurse"/>); if it is a temp file, that one; otherwise of that one target, which need
+        /// not exist as long as a temp file of it does.
         /// </summary>
         /// <exception cref="DirectoryNotFoundException">Neither the path nor its folder exists.</exception>
+        /// <exception cref="FileNotFoundException">The path is neither a file, a folder, nor the target of a temp file.</exception>
         public IEnumerable<OrphanedTempFile> Scan(string path, bool recurse = false)
         {
             string full = Path.GetFullPath(path);
@@ -53,7 +55,20 @@ namespace AgentState.Recovery
             }
 
             string name = Path.GetFileName(full);
-            return ScanOne(folder, name);
+            if (File.Exists(full) && TempFileName.TryParse(name, out TempFileName? temp))
+            {
+                // A temp file itself (Get-ChildItem *.tmp.* piped in): that orphan alone.
+                return new[] { Describe(full, Path.Combine(folder, temp!.TargetName), temp) };
+            }
+
+            var orphans = ScanOne(folder, name).ToList();
+            if (orphans.Count == 0 && !File.Exists(full))
+            {
+                // A wrong path must not look like a clean folder.
+                throw new FileNotFoundException($"Cannot look for temp files of '{path}': there is no such file or folder, and no temp file of it.", full);
+            }
+
+            return orphans;
         }
 
         private IEnumerable<OrphanedTempFile> ScanOne(string folder, string targetName)

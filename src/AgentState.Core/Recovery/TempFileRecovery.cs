@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using AgentState.IO;
 using AgentState.Platform;
+using AgentState.Text;
 
 namespace AgentState.Recovery
 {
@@ -98,7 +99,7 @@ namespace AgentState.Recovery
                 {
                     string why = targetProblem != null
                         ? $"the newest valid temp, and the target {targetProblem}"
-                        : $"the newest valid temp, written {Describe(orphan.LastWriteTimeUtc - orphan.TargetLastWriteTimeUtc!.Value)} after the target";
+                        : $"the newest valid temp, written {DurationText.Describe(orphan.LastWriteTimeUtc - orphan.TargetLastWriteTimeUtc!.Value)} after the target";
                     settled.Add(new TempRecoveryStep(orphan, TempRecoveryAction.Promoted, why));
                 }
                 else if (chosen != null)
@@ -125,11 +126,6 @@ namespace AgentState.Recovery
             ContentVerdict verdict = _validator(targetPath, targetPath);
             return verdict.IsValid ? null : "is invalid (" + verdict.Reason + ")";
         }
-
-        private static string Describe(TimeSpan span) =>
-            span.TotalSeconds < 1 ? span.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) + " ms"
-            : span.TotalMinutes < 2 ? span.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture) + " s"
-            : span.ToString(@"d\.hh\:mm\:ss", CultureInfo.InvariantCulture);
 
         private static string Quarantine(string tempPath)
         {

@@ -62,4 +62,21 @@ namespace AgentState.Trajectories
         /// <summary>The trajectory.</summary>
         public string Path { get; }
     }
+
+    /// <summary>
+    /// A trajectories' root folder that does not exist. Listing it is an error, never an empty answer, so that
+    /// a wrong -Root is noticed.
+    /// </summary>
+    public sealed class TrajectoryRootNotFoundException : DirectoryNotFoundException
+    {
+        /// <summary>Creates the exception.</summary>
+        public TrajectoryRootNotFoundException(string root)
+            : base($"Cannot find the trajectories' root '{root}': the folder does not exist.")
+        {
+            Root = root;
+        }
+
+        /// <summary>The root folder.</summary>
+        public string Root { get; }
+    }
 }

@@ -57,21 +57,33 @@ namespace AgentState.Trajectories
             return Path.GetFileNameWithoutExtension(name);
         }
 
-        /// <summary>The stream file of a session, in whichever date folder it is; null when there is none.</summary>
+        /// <summary>The stream file of a session, in whichever date folder it is; null when there is none (or no root yet).</summary>
         public static string? Find(string root, string sessionId)
         {
             FileNameRules.Validate(sessionId, "session id");
+            if (!Directory.Exists(Path.GetFullPath(root)))
+            {
+                return null;
+            }
+
             return All(root).FirstOrDefault(p => SessionIdOf(p) == sessionId && p.EndsWith(JsonlSuffix, StringComparison.Ordinal));
         }
 
         /// <summary>Every trajectory under a root: streams, and legacy single-document .json files, by date then name.</summary>
+        /// <exception cref="TrajectoryRootNotFoundException">The root does not exist (thrown by the call, not by the first read).</exception>
         public static IEnumerable<string> All(string root)
         {
             string full = Path.GetFullPath(root);
             if (!Directory.Exists(full))
             {
-                yield break;
+                throw new TrajectoryRootNotFoundException(full);
             }
+
+            return AllUnder(full);
+        }
+
+        private static IEnumerable<string> AllUnder(string full)
+        {
 
             foreach (string folder in Directory.EnumerateDirectories(full).OrderBy(d => d, StringComparer.Ordinal))
             {

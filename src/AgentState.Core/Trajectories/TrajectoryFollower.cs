@@ -18,9 +18,11 @@ namespace AgentState.Trajectories
 
         /// <summary>
         /// The step and final lines of <paramref name="path"/>: from the start, or only those written from now on.
-        /// Malformed lines come through too, for the caller to report.
+        /// Malformed lines come through too, for the caller to report. When <paramref name="timeout"/> ends the
+        /// follow before the final line, <paramref name="onTimeout"/> is called just before the end, so that a
+        /// caller can tell a timeout from a closed trajectory.
         /// </summary>
-        public static IEnumerable<TrajectoryLine> Follow(string path, bool fromStart, TimeSpan? timeout = null, CancellationToken cancellation = default)
+        public static IEnumerable<TrajectoryLine> Follow(string path, bool fromStart, TimeSpan? timeout = null, CancellationToken cancellation = default, Action? onTimeout = null)
         {
             string full = Path.GetFullPath(path);
             if (!PlainFile.Exists(full))
@@ -63,8 +65,14 @@ namespace AgentState.Trajectories
                         }
                     }
 
-                    if (closed || cancellation.IsCancellationRequested || (deadline != null && DateTime.UtcNow >= deadline))
+                    if (closed || cancellation.IsCancellationRequested)
                     {
+                        yield break;
+                    }
+
+                    if (deadline != null && DateTime.UtcNow >= deadline)
+                    {
+                        onTimeout?.Invoke();
                         yield break;
                     }
 

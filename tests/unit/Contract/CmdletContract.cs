@@ -11,7 +11,7 @@ namespace AgentState.Tests.Contract
     public sealed record ParameterInSet(string Set, bool Mandatory, int? Position, bool FromPipeline, bool FromPipelineByPropertyName);
 
     /// <summary>A cmdlet parameter as declared by its attributes.</summary>
-    public sealed record DeclaredParameter(string Name, string TypeName, IReadOnlyList<string> Aliases, IReadOnlyList<ParameterInSet> Sets, IReadOnlyList<string> ValidateSet, bool SupportsWildcards)
+    public sealed record DeclaredParameter(string Name, string TypeName, IReadOnlyList<string> Aliases, IReadOnlyList<ParameterInSet> Sets, IReadOnlyList<string> ValidateSet, bool SupportsWildcards, string? Completer = null)
     {
         public ParameterInSet In(string set) => Sets.Single(s => s.Set == set || s.Set == "__AllParameterSets");
     }
@@ -136,7 +136,9 @@ namespace AgentState.Tests.Contract
                 var parameterAliases = attributes.Where(a => a.AttributeType.Name == "AliasAttribute").SelectMany(a => a.ConstructorArguments.SelectMany(Flatten)).Select(v => (string)v!).ToList();
                 var validateSet = attributes.Where(a => a.AttributeType.Name == "ValidateSetAttribute").SelectMany(a => a.ConstructorArguments.SelectMany(Flatten)).Select(v => (string)v!).ToList();
                 bool wildcards = attributes.Any(a => a.AttributeType.Name == "SupportsWildcardsAttribute");
-                parameters.Add(new DeclaredParameter(property.Name, TypeName(property.PropertyType), parameterAliases, sets, validateSet, wildcards));
+                string? completer = attributes.Where(a => a.AttributeType.Name == "ArgumentCompleterAttribute")
+                    .Select(a => a.ConstructorArguments[0].Value is Type t ? t.Name : null).FirstOrDefault();
+                parameters.Add(new DeclaredParameter(property.Name, TypeName(property.PropertyType), parameterAliases, sets, validateSet, wildcards, completer));
             }
 
             string impact = cmdlet.NamedArguments.Where(n => n.MemberName == "ConfirmImpact").Select(n => new[] { "None", "Low", "Medium", "High" }[(int)n.TypedValue.Value!]).DefaultIfEmpty("Medium").First();

@@ -38,7 +38,7 @@ namespace AgentState.Tests.Contract
         public void The_help_files_parameters_match_the_cmdlets(string name)
         {
             DeclaredCmdlet cmdlet = CmdletContract.Get(name);
-            var documented = Open(name).Parameters().ToDictionary(p => p.Name);
+            var documented = Open(name).Parameters().GroupBy(p => p.Name).ToDictionary(g => g.Key, g => g.ToList());
             var expected = cmdlet.Parameters.Select(p => p.Name).ToList();
             if (cmdlet.SupportsShouldProcess)
             {
@@ -48,15 +48,20 @@ namespace AgentState.Tests.Contract
             Assert.Equal(expected.OrderBy(n => n), documented.Keys.OrderBy(n => n));
             foreach (DeclaredParameter parameter in cmdlet.Parameters)
             {
-                HelpParameter help = documented[parameter.Name];
                 string where = $"{name} -{parameter.Name}";
-                Assert.True(parameter.TypeName == help.Type, $"{where}: help says type {help.Type}, the cmdlet {parameter.TypeName}");
-                Assert.True(SetsOf(parameter).SequenceEqual(help.Sets.OrderBy(s => s)), $"{where}: help says sets {string.Join(", ", help.Sets)}, the cmdlet {string.Join(", ", SetsOf(parameter))}");
-                Assert.True(Required(parameter) == help.Required, $"{where}: help says Required {help.Required}, the cmdlet {Required(parameter)}");
-                Assert.True(Position(parameter) == help.Position, $"{where}: help says Position {help.Position}, the cmdlet {Position(parameter)}");
-                Assert.True(Pipeline(parameter) == help.PipelineInput, $"{where}: help says pipeline input {help.PipelineInput}, the cmdlet {Pipeline(parameter)}");
-                Assert.True((parameter.SupportsWildcards ? "True" : "False") == help.Wildcards, $"{where}: help says wildcards {help.Wildcards}, the cmdlet {parameter.SupportsWildcards}");
-                Assert.True(string.Join(", ", parameter.Aliases) == help.Aliases, $"{where}: help says aliases '{help.Aliases}', the cmdlet '{string.Join(", ", parameter.Aliases)}'");
+                var documentedSets = documented[parameter.Name].SelectMany(h => h.Sets).OrderBy(s => s).ToList();
+                Assert.True(SetsOf(parameter).SequenceEqual(documentedSets), $"{where}: help says sets {string.Join(", ", documentedSets)}, the cmdlet {string.Join(", ", SetsOf(parameter))}");
+                foreach (HelpParameter help in documented[parameter.Name])
+                {
+                    // Each yaml block speaks for the sets it names.
+                    DeclaredParameter part = parameter with { Sets = parameter.Sets.Where(s => help.Sets.Contains(s.Set == "__AllParameterSets" ? "(All)" : s.Set)).ToList() };
+                    Assert.True(parameter.TypeName == help.Type, $"{where}: help says type {help.Type}, the cmdlet {parameter.TypeName}");
+                    Assert.True(Required(part) == help.Required, $"{where}: help says Required {help.Required}, the cmdlet {Required(part)}");
+                    Assert.True(Position(part) == help.Position, $"{where}: help says Position {help.Position}, the cmdlet {Position(part)}");
+                    Assert.True(Pipeline(part) == help.PipelineInput, $"{where}: help says pipeline input {help.PipelineInput}, the cmdlet {Pipeline(part)}");
+                    Assert.True((parameter.SupportsWildcards ? "True" : "False") == help.Wildcards, $"{where}: help says wildcards {help.Wildcards}, the cmdlet {parameter.SupportsWildcards}");
+                    Assert.True(string.Join(", ", parameter.Aliases) == help.Aliases, $"{where}: help says aliases '{help.Aliases}', the cmdlet '{string.Join(", ", parameter.Aliases)}'");
+                }
             }
         }
 
@@ -85,7 +90,7 @@ namespace AgentState.Tests.Contract
         private static string Position(DeclaredParameter p)
         {
             var positions = p.Sets.Select(s => s.Position).Distinct().ToList();
-            Assert.True(positions.Count == 1, $"-{p.Name} has different positions in different sets; the help format cannot say so");
+            Assert.True(positions.Count == 1, $"-{p.Name} has different positions in the sets of one yaml block; give each position its own block");
             return positions[0]?.ToString() ?? "Named";
         }
 

@@ -36,13 +36,16 @@ namespace AgentState.Tests.Contract
             var result = new List<HelpParameter>();
             foreach (Match block in Regex.Matches(section, @"(?ms)^### -(\w+)\n(.*?)(?=^### |\z)"))
             {
-                Match yaml = Regex.Match(block.Groups[2].Value, @"(?s)```yaml\n(.*?)```");
-                var fields = yaml.Groups[1].Value.Split('\n').Where(l => l.Contains(':'))
-                    .ToDictionary(l => l.Substring(0, l.IndexOf(':')).Trim(), l => l.Substring(l.IndexOf(':') + 1).Trim());
-                string Field(string key) => fields.TryGetValue(key, out string? v) ? v : "<missing>";
-                result.Add(new HelpParameter(block.Groups[1].Value, Field("Type"),
-                    Field("Parameter Sets").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
-                    Field("Required"), Field("Position"), Field("Accept pipeline input"), Field("Aliases"), Field("Accept wildcard characters")));
+                // Like platyPS, a parameter whose position or pipeline input differs between sets has one yaml block per kind of set.
+                foreach (Match yaml in Regex.Matches(block.Groups[2].Value, @"(?s)```yaml\n(.*?)```"))
+                {
+                    var fields = yaml.Groups[1].Value.Split('\n').Where(l => l.Contains(':'))
+                        .ToDictionary(l => l.Substring(0, l.IndexOf(':')).Trim(), l => l.Substring(l.IndexOf(':') + 1).Trim());
+                    string Field(string key) => fields.TryGetValue(key, out string? v) ? v : "<missing>";
+                    result.Add(new HelpParameter(block.Groups[1].Value, Field("Type"),
+                        Field("Parameter Sets").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                        Field("Required"), Field("Position"), Field("Accept pipeline input"), Field("Aliases"), Field("Accept wildcard characters")));
+                }
             }
 
             return result;

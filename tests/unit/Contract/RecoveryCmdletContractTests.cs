@@ -20,7 +20,8 @@ namespace AgentState.Tests.Contract
             var path = cmdlet.Parameter("Path").In("Path");
             Assert.True(path.Position == 0 && !path.Mandatory && path.FromPipeline && path.FromPipelineByPropertyName);
             Assert.True(cmdlet.Parameter("Path").SupportsWildcards);
-            Assert.Equal(new[] { "PSPath", "LP" }, cmdlet.Parameter("LiteralPath").Aliases);
+            // An orphan piped in binds by its TargetPath; without it, it would bind by value to -Path as its ToString().
+            Assert.Equal(new[] { "PSPath", "LP", "TargetPath" }, cmdlet.Parameter("LiteralPath").Aliases);
             Assert.Equal("SwitchParameter", cmdlet.Parameter("Recurse").TypeName);
             Assert.Equal("ScriptBlock", cmdlet.Parameter("Validator").TypeName);
         }

@@ -68,6 +68,20 @@ namespace AgentState.Tests.Engine
             Assert.Equal(new[] { "a", "b" }, record.Metadata!.Select(m => m.Key));
         }
 
+        [Fact]
+        public void A_running_agent_has_not_finished_whatever_stamps_an_earlier_run_left()
+        {
+            WriteRaw("r.json", "{\"agent_id\":\"r\",\"status\":\"running\",\"completed_at\":\"2025-01-01T00:00:00+00:00\",\"last_updated\":\"2025-01-02T00:00:00+00:00\"}");
+            WriteRaw("c.json", "{\"agent_id\":\"c\",\"status\":\"completed\",\"completed_at\":\"2025-01-01T00:00:00+00:00\",\"last_updated\":\"2025-01-02T00:00:00+00:00\"}");
+            WriteRaw("f.json", "{\"agent_id\":\"f\",\"status\":\"failed\",\"completed_at\":\"2025-01-01T00:00:00+00:00\",\"failed_at\":\"2025-01-03T00:00:00+00:00\"}");
+            WriteRaw("old.json", "{\"agent_id\":\"old\",\"status\":\"cancelled\",\"last_updated\":\"2025-01-04T00:00:00+00:00\"}");
+
+            Assert.Null(_store.TryGet("r")!.FinishedAt);
+            Assert.Equal(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), _store.TryGet("c")!.FinishedAt);
+            Assert.Equal(new DateTimeOffset(2025, 1, 3, 0, 0, 0, TimeSpan.Zero), _store.TryGet("f")!.FinishedAt);
+            Assert.Equal(new DateTimeOffset(2025, 1, 4, 0, 0, 0, TimeSpan.Zero), _store.TryGet("old")!.FinishedAt);
+        }
+
         [Theory]
         [InlineData("../x", "'/'")]
         [InlineData("a/b", "'/'")]

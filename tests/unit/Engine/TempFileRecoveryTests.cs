@@ -52,7 +52,7 @@ namespace AgentState.Tests.Engine
             TempRecoveryStep step = Assert.Single(Restore(target));
 
             Assert.Equal(TempRecoveryAction.Promoted, step.Action);
-            Assert.Contains("newest valid temp", step.Reason);
+            Assert.Equal("the newest valid temp, written 5 minutes after the target", step.Reason);
             Assert.Equal("{\"v\":2}", File.ReadAllText(target));
             Assert.False(File.Exists(temp));
         }

@@ -267,9 +267,25 @@ namespace AgentState.Tests.Engine
         {
             string path = Written(3);
 
-            var lines = TrajectoryFollower.Follow(path, fromStart: false, timeout: TimeSpan.FromMilliseconds(200)).ToList();
+            bool timedOut = false;
+            var lines = TrajectoryFollower.Follow(path, fromStart: false, timeout: TimeSpan.FromMilliseconds(200), onTimeout: () => timedOut = true).ToList();
 
             Assert.Empty(lines);
+            Assert.True(timedOut, "the timeout was not reported");
+        }
+
+        [Fact]
+        public void Following_to_the_final_line_or_a_closed_trajectory_is_no_timeout()
+        {
+            string path = Written(2, complete: true);
+            bool timedOut = false;
+
+            var all = TrajectoryFollower.Follow(path, fromStart: true, timeout: TimeSpan.FromMinutes(1), onTimeout: () => timedOut = true).ToList();
+            var none = TrajectoryFollower.Follow(path, fromStart: false, timeout: TimeSpan.FromMinutes(1), onTimeout: () => timedOut = true).ToList();
+
+            Assert.Equal(TrajectoryLineKind.Final, all.Last().Kind);
+            Assert.Empty(none);
+            Assert.False(timedOut);
         }
 
         [Fact]

@@ -56,6 +56,20 @@ Describe 'Get-OrphanedTempFile and Restore-FromTempFile' {
         @(Get-ChildItem $dir -File).Name | Should -Be @('agent-history.json')
     }
 
+    It 'never rolls a file back: the only valid temp, older than a valid target, is removed, not promoted' {
+        # The target was written 10 minutes ago; this temp, 20 minutes ago. Promoting it would bring back older content.
+        [System.IO.File]::WriteAllText("$target.tmp.$DeadPid.old1", '{"v":0}')
+        [System.IO.File]::SetLastWriteTimeUtc("$target.tmp.$DeadPid.old1", [datetime]::UtcNow.AddMinutes(-20))
+
+        $result = @(Restore-FromTempFile $target)
+
+        $result.Count | Should -Be 1
+        $result[0].Action | Should -Be 'RemovedStale'
+        $result[0].Reason | Should -Match 'roll the file back'
+        Get-RawText $target | Should -BeExactly '{"v":1}' -Because 'the newer target must win over an older temp'
+        Test-Path "$target.tmp.$DeadPid.old1" | Should -BeFalse
+    }
+
     It 'never touches the temp of a writer that still runs' {
         [System.IO.File]::WriteAllText("$target.tmp.$PID.live", '{"v":9}')
         $result = Restore-FromTempFile $target

@@ -108,7 +108,11 @@ Describe 'The trajectory cmdlets' {
         It 'repairs a torn tail into a .torn file, rebuilds the index and marks an abandoned run failed' {
             Add-Content $path '{"step_id":6,"sou' -NoNewline
             $plan = Repair-Trajectory -LiteralPath $path -MarkFailed -WhatIf
+            $plan.Performed | Should -BeFalse -Because '-WhatIf reports the plan and changes nothing'
+            $plan.TornBytes | Should -Be 17
+            $plan.TornPath | Should -Be "$path.torn"
             Test-Path "$path.torn" | Should -BeFalse
+            Get-Content $path -Raw | Should -Match '\{"step_id":6,"sou$'
             $result = Repair-Trajectory -LiteralPath $path -MarkFailed
             $result.Performed | Should -BeTrue
             Get-Content "$path.torn" -Raw | Should -BeExactly '{"step_id":6,"sou'
@@ -127,19 +131,22 @@ Describe 'The trajectory cmdlets' {
             (Get-Content $file -Raw | ConvertFrom-Json).session_id | Should -Be 'r1'
         }
 
-        It 'watches a trajectory until its final line' -Skip:(-not (Get-Command Start-ThreadJob -ErrorAction SilentlyContinue)) {
-            $job = Start-ThreadJob -ScriptBlock {
+        It 'watches a trajectory until its final line' {
+            # Start-Job is in every PowerShell 7. -FromStart makes the result independent of when the job's steps land
+            # relative to the watch: every step, old and new, then the end at the final line.
+            $job = Start-Job -ScriptBlock {
                 param($module, $p)
                 Import-Module $module
-                Start-Sleep -Milliseconds 300
                 1..3 | ForEach-Object { Add-TrajectoryStep -Path $p -Source user -Message "live $_" }
-                Complete-Trajectory -Path $p
-            } -ArgumentList $script:ModulePath, $path
+                Complete-Trajectory -Path $p | Out-Null
+            } -ArgumentList (Resolve-Path $script:ModulePath).Path, $path
             try {
-                $seen = @(Watch-Trajectory -LiteralPath $path -Timeout 60)
-                $seen.step_id | Should -Be @(6, 7, 8)
+                $seen = @(Watch-Trajectory -LiteralPath $path -FromStart -Timeout 120 -ErrorVariable timedOut)
+                $timedOut | Should -BeNullOrEmpty -Because 'the watch must end at the final line, not at its timeout'
+                $seen.step_id | Should -Be @(1, 2, 3, 4, 5, 6, 7, 8)
+                $seen[-1].message | Should -Be 'live 3'
             }
-            finally { $job | Wait-Job | Remove-Job }
+            finally { $job | Wait-Job | Receive-Job -ErrorAction Stop; $job | Remove-Job }
         }
     }
 }

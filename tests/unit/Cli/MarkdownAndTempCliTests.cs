@@ -100,5 +100,23 @@ namespace AgentState.Tests.Cli
             Assert.Equal(1, result.ExitCode);
             Assert.Contains("does not exist", result.StandardError);
         }
+
+        [Fact]
+        public void Temp_restore_never_rolls_back_a_valid_target_with_its_only_older_temp()
+        {
+            string target = _folder.File("agent-history.json");
+            File.WriteAllText(target, "{\"v\":3}");
+            string temp = target + ".tmp.999999.abcdef1234";
+            File.WriteAllText(temp, "{\"v\":2}");
+            File.SetLastWriteTimeUtc(temp, DateTime.UtcNow.AddMinutes(-20));
+            File.SetLastWriteTimeUtc(target, DateTime.UtcNow.AddMinutes(-10));
+
+            var result = CliProcess.Run("temp", "restore", _folder.Path);
+
+            Assert.Equal(0, result.ExitCode);
+            Assert.Contains("roll the file back", result.StandardOutput);
+            Assert.Equal("{\"v\":3}", File.ReadAllText(target));
+            Assert.False(File.Exists(temp));
+        }
     }
 }

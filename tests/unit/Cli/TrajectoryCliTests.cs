@@ -112,12 +112,38 @@ namespace AgentState.Tests.Cli
             var repair = CliProcess.Run("traj", "repair", "--path", path, "--mark-failed");
             Assert.Equal(0, repair.ExitCode);
             Assert.Contains("move 13 torn bytes", repair.StandardOutput);
+            Assert.Equal("{\"step_id\":2,", File.ReadAllText(path + ".torn"));
+            string[] lines = File.ReadAllText(path).Split('\n');
+            Assert.Equal(string.Empty, lines[^1]);
+            Assert.StartsWith("{\"__final__\":true,\"status\":\"failed\"", lines[^2]);
+            Assert.StartsWith("{\"step_id\":1,", lines[^3]);
 
             string destination = _folder.File("out.json");
             Assert.Equal(0, CliProcess.Run("traj", "export", "--path", path, "-o", destination).ExitCode);
             var document = (OrderedJsonObject)JsonTreeReader.Read(File.ReadAllBytes(destination)).Root!;
             AtifValidator.ValidateDocument(document);
             Assert.Equal(1L, ((OrderedJsonObject)document["final_metrics"]!)["total_steps"]);
+        }
+
+        [Fact]
+        public void Traj_add_sets_a_torn_tail_aside_byte_for_byte_before_appending()
+        {
+            string path = Start("torn");
+            Assert.Equal(0, CliProcess.Run("traj", "add", "--path", path, "--source", "user", "--message", "one").ExitCode);
+            byte[] whole = File.ReadAllBytes(path);
+            File.AppendAllText(path, "{\"step_id\":2,\"source\":\"ag");
+
+            var added = CliProcess.Run("traj", "add", "--path", path, "--source", "user", "--message", "two");
+
+            Assert.Equal(0, added.ExitCode);
+            Assert.Equal("{\"step_id\":2,\"source\":\"ag", File.ReadAllText(path + ".torn"));
+            byte[] now = File.ReadAllBytes(path);
+            Assert.Equal(whole, now.Take(whole.Length).ToArray());
+            string appended = System.Text.Encoding.UTF8.GetString(now, whole.Length, now.Length - whole.Length);
+            Assert.StartsWith("{\"step_id\":2,\"timestamp\":", appended);
+            Assert.Contains("\"source\":\"user\",\"message\":\"two\"}", appended);
+            Assert.EndsWith("}\n", appended);
+            Assert.DoesNotContain('\n', appended.TrimEnd('\n'));
         }
     }
 }

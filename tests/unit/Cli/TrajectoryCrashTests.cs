@@ -51,6 +51,7 @@ namespace AgentState.Tests.Cli
                 runs++;
                 using Process writer = CliProcess.Start(new[] { "traj", "add", "--path", path, "--lock-timeout", "60" });
                 var acked = new List<long>();
+                var firstAck = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 Task reading = Task.Run(() =>
                 {
                     string? line;
@@ -60,7 +61,11 @@ namespace AgentState.Tests.Cli
                         {
                             acked.Add(long.Parse(line));
                         }
+
+                        firstAck.TrySetResult();
                     }
+
+                    firstAck.TrySetResult();
                 });
                 Task feeding = Task.Run(() =>
                 {
@@ -78,7 +83,10 @@ namespace AgentState.Tests.Cli
                     }
                 });
 
-                await Task.Delay(random.Next(60, 260));
+                // The random moment is counted from the first acknowledged step, not from the start: on a busy machine
+                // start-up alone can take longer than any fixed delay, and no kill would land while steps stream.
+                await firstAck.Task.WaitAsync(TimeSpan.FromSeconds(120));
+                await Task.Delay(random.Next(0, 200));
                 if (!writer.HasExited)
                 {
                     writer.Kill();

@@ -45,7 +45,7 @@ namespace AgentState.Commands
                     if (ShouldProcess(destination, $"Export '{file}' as one ATIF document"))
                     {
                         TrajectoryExporter.ExportToFile(file, destination, SchemaVersion);
-                        WriteObject(new FileInfo(destination));
+                        FileSystemItems.Write(this, destination);
                     }
                 }
                 catch (Exception ex) when (EngineErrors.For(ex, file) is ErrorRecord error)

@@ -29,7 +29,7 @@ namespace AgentState.Commands
             {
                 if (agent != null)
                 {
-                    WriteObject(agent);
+                    WriteObject(OutputObjects.Incomplete(agent));
                 }
                 else
                 {

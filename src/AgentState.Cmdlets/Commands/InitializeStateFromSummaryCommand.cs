@@ -60,7 +60,7 @@ namespace AgentState.Commands
                 {
                     Warn(plan);
                     WriteWarning($"'{plan.HistoryPath}' exists and is valid, so it was kept: this rebuild is for unrecoverable state. Use -Force to replace it with {plan.Entries.Count} entries from {plan.CompletedPlans} summaries.");
-                    WriteObject(plan);
+                    WriteObject(OutputObjects.History(plan));
                     return;
                 }
 
@@ -73,10 +73,10 @@ namespace AgentState.Commands
 
                 HistoryRebuildResult result = rebuilder.Commit(plan);
                 Warn(result);
-                WriteObject(result);
+                WriteObject(OutputObjects.History(result));
                 if (PassThru)
                 {
-                    WriteObject(new FileInfo(result.HistoryPath));
+                    FileSystemItems.Write(this, result.HistoryPath);
                 }
             }
             catch (Exception ex) when (EngineErrors.For(ex, System.IO.Path.Combine(folder, HistoryRebuilder.HistoryFileName)) is ErrorRecord error)

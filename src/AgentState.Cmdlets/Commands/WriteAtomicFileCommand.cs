@@ -138,7 +138,7 @@ namespace AgentState.Commands
 
                 if (PassThru)
                 {
-                    WriteObject(new FileInfo(file));
+                    FileSystemItems.Write(this, file);
                 }
             }
         }

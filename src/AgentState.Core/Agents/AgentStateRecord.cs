@@ -97,11 +97,11 @@ namespace AgentState.Agents
         /// <summary>When a finished agent finished: completed_at, failed_at or cancelled_at, else last_updated.</summary>
         public DateTimeOffset? FinishedAt => CompletedAt ?? FailedAt ?? CancelledAt ?? LastUpdated;
 
-        /// <summary>metadata.</summary>
-        public OrderedJsonObject? Metadata => Fields.ContainsKey(AgentStateFields.Metadata) ? Fields[AgentStateFields.Metadata] as OrderedJsonObject : null;
+        /// <summary>metadata (the cmdlets emit it as a PSCustomObject).</summary>
+        internal OrderedJsonObject? Metadata => Fields.ContainsKey(AgentStateFields.Metadata) ? Fields[AgentStateFields.Metadata] as OrderedJsonObject : null;
 
-        /// <summary>Every field of the file, known or not, in its order.</summary>
-        public OrderedJsonObject Fields { get; }
+        /// <summary>Every field of the file, known or not, in its order (the cmdlets emit it as a PSCustomObject).</summary>
+        internal OrderedJsonObject Fields { get; }
 
         /// <summary>The document as read, for writing it back in its own layout; null for a new record.</summary>
         internal JsonTree? Source { get; }

@@ -57,8 +57,8 @@ namespace AgentState.Trajectories
         /// <summary>The session id.</summary>
         public string SessionId => Header["session_id"] as string ?? TrajectoryFiles.SessionIdOf(Path);
 
-        /// <summary>The header line's fields.</summary>
-        public OrderedJsonObject Header { get; }
+        /// <summary>The header line's fields (the cmdlets emit them as a PSCustomObject).</summary>
+        internal OrderedJsonObject Header { get; }
 
         /// <summary>The last step written (0 before the first).</summary>
         public long LastStepId { get; private set; }

@@ -62,7 +62,7 @@ namespace AgentState.Tests.Engine
             Assert.Equal(new object?[] { "Atomic writes: temp file + flush + fsync + os.replace" }, List(entry["patterns-established"]));
             Assert.Equal(1, result.CompletedPlans);
             Assert.Equal("01-01", result.LastPlan);
-            Assert.Equal("2026-02-11", result.LastCompleted);
+            Assert.Equal(new DateTimeOffset(new DateTime(2026, 2, 11, 0, 0, 0, DateTimeKind.Local)), result.LastCompleted);
             Assert.Equal(1, result.EntriesWritten);
         }
 

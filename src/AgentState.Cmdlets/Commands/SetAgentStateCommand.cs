@@ -27,6 +27,7 @@ namespace AgentState.Commands
         /// <summary>Progress, 0 to 100.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [EmptyAsAbsent]
+        [ValidateRangeWhenPresent(0.0, 100.0)]
         public double? Progress { get; set; }
 
         /// <summary>progress_message.</summary>

@@ -1,6 +1,8 @@
+using System.Collections.Generic;
 using System.Management.Automation;
 using AgentState.Agents;
 using AgentState.History;
+using AgentState.Json;
 using AgentState.Trajectories;
 
 namespace AgentState.Commands.Infrastructure
@@ -33,7 +35,11 @@ namespace AgentState.Commands.Infrastructure
                 Record(summary.OldestIncomplete);
             }
 
-            return PSObject.AsPSObject(summary);
+            PSObject result = PSObject.AsPSObject(summary);
+            Set(result, "ByStatus", Counts(summary.ByStatus));
+            Set(result, "IncompleteByStatus", Counts(summary.IncompleteByStatus));
+            Set(result, "IncompleteByType", Counts(summary.IncompleteByType));
+            return result;
         }
 
         public static PSObject Writer(TrajectoryWriter writer)
@@ -57,6 +63,17 @@ namespace AgentState.Commands.Infrastructure
             PSObject result = PSObject.AsPSObject(history);
             Set(result, "Entries", PSJsonConverter.ToPSCustomObjects(history.Entries));
             return result;
+        }
+
+        private static PSObject Counts(IReadOnlyDictionary<string, int> counts)
+        {
+            var obj = new OrderedJsonObject();
+            foreach (KeyValuePair<string, int> count in counts)
+            {
+                obj[count.Key] = (long)count.Value;
+            }
+
+            return PSJsonConverter.ToPSCustomObject(obj)!;
         }
 
         private static void Set(PSObject target, string name, object? value)

@@ -14,7 +14,7 @@ namespace AgentState.History
             Action = action;
             CompletedPlans = completedPlans;
             Entries = entries;
-            Warnings = warnings;
+            Warnings = new List<SummaryWarning>(warnings).ToArray(); // An array: Export-Csv and Format-List show arrays plainly.
             Document = document;
         }
 
@@ -46,7 +46,7 @@ namespace AgentState.History
         internal string? LastCompletedText => Entries.Count == 0 ? null : Entries[Entries.Count - 1]["completed"] as string;
 
         /// <summary>Problems worked around: malformed front matter, duplicate plans, dropped entries, an invalid old history.</summary>
-        public IReadOnlyList<SummaryWarning> Warnings { get; }
+        public SummaryWarning[] Warnings { get; }
 
         /// <summary>The history document's bytes, as written or as they would be.</summary>
         internal byte[] Document { get; }

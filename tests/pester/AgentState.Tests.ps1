@@ -216,7 +216,7 @@ Describe 'The agent state cmdlets' {
             $summary.Total | Should -Be 3
             $summary.Incomplete | Should -Be 2
             $summary.Corrupt | Should -Be 1
-            $summary.IncompleteByType['L3'] | Should -Be 1
+            $summary.IncompleteByType.L3 | Should -Be 1
             $warnings.Count | Should -Be 1
             $text = $summary | Out-String
             $text | Should -Match 'AGENT COORDINATOR RECOVERY CHECK'

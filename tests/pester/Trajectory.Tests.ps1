@@ -23,7 +23,7 @@ Describe 'The trajectory cmdlets' {
             $summary = Complete-Trajectory $w -PassThru
             $summary.Status | Should -Be 'Completed'
             $summary.StepCount | Should -Be 2
-            $summary.FinalMetrics['total_prompt_tokens'] | Should -Be 100
+            $summary.FinalMetrics.total_prompt_tokens | Should -Be 100
             $lines = Get-Content $w.Path
             $lines.Count | Should -Be 4
             ($lines[-1] | ConvertFrom-Json).__final__ | Should -BeTrue

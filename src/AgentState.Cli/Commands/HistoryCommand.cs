@@ -45,7 +45,7 @@ namespace AgentState.Cli.Commands
                         break;
                     default:
                         Console.WriteLine($"Reconstructed {result.CompletedPlans} completed plans; wrote {result.EntriesWritten} entries to {result.HistoryPath}"
-                            + (result.LastPlan == null ? "." : $"; last plan {result.LastPlan}, completed {result.LastCompleted}."));
+                            + (result.LastPlan == null ? "." : $"; last plan {result.LastPlan}, completed {result.LastCompletedText}."));
                         break;
                 }
 

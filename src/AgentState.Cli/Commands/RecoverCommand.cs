@@ -138,7 +138,7 @@ namespace AgentState.Cli.Commands
                 Console.WriteLine($"[{++n}] Agent ID: {agent.AgentId}");
                 Console.WriteLine($"    Name: {agent.Name}");
                 Console.WriteLine($"    Type: {agent.Type}");
-                Console.WriteLine($"    Status: {agent.Status}");
+                Console.WriteLine($"    Status: {agent.StatusText}");
                 Console.WriteLine($"    Started: {Time(agent.StartedAt)}");
                 Console.WriteLine($"    Last update: {Time(agent.LastUpdated)}" + (agent.Stale ? " (stale)" : string.Empty));
                 Console.WriteLine($"    Progress: {(agent.Progress ?? 0).ToString(CultureInfo.InvariantCulture)}%");

@@ -138,14 +138,14 @@ namespace AgentState.Cli.Commands
             return command;
         }
 
-        private static IDictionary? Metadata(string[]? pairs)
+        private static OrderedJsonObject? Metadata(string[]? pairs)
         {
             if (pairs == null || pairs.Length == 0)
             {
                 return null;
             }
 
-            var metadata = new System.Collections.Specialized.OrderedDictionary();
+            var metadata = new OrderedJsonObject();
             foreach (string pair in pairs)
             {
                 int equals = pair.IndexOf('=');

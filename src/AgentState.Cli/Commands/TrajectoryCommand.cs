@@ -233,7 +233,7 @@ namespace AgentState.Cli.Commands
                             Console.WriteLine($"{"STATUS",-11} {"STEPS",7} {"LAST STEP AT",-24} SESSION");
                         }
 
-                        Console.WriteLine($"{summary.Status.ToFileText(),-11} {summary.StepCount,7} {summary.LastStepAt ?? "-",-24} {summary.SessionId}"
+                        Console.WriteLine($"{summary.Status.ToFileText(),-11} {summary.StepCount,7} {summary.LastStepAtText ?? "-",-24} {summary.SessionId}"
                             + (summary.TornBytes > 0 ? $"  ({summary.TornBytes} torn bytes)" : string.Empty));
                     }
 
@@ -383,7 +383,7 @@ namespace AgentState.Cli.Commands
                 ["session_id"] = summary.SessionId,
                 ["status"] = summary.Status.ToFileText(),
                 ["step_count"] = summary.StepCount,
-                ["last_step_at"] = summary.LastStepAt,
+                ["last_step_at"] = summary.LastStepAtText,
                 ["agent"] = summary.Agent,
                 ["final_metrics"] = summary.FinalMetrics,
                 ["path"] = summary.Path,

@@ -1,10 +1,10 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using AgentState.Commands.Infrastructure;
 using AgentState.Json;
+using AgentState.Text;
 using AgentState.Trajectories;
 
 namespace AgentState.Commands
@@ -87,29 +87,29 @@ namespace AgentState.Commands
         [Parameter(ParameterSetName = SessionFields)]
         public string? ModelName { get; set; }
 
-        /// <summary>tool_calls: @{ tool_call_id; function_name; arguments = @{...} } each (agent steps).</summary>
+        /// <summary>tool_calls: @{ tool_call_id; function_name; arguments = @{...} } each (agent steps); hashtables or objects.</summary>
         [Parameter(ParameterSetName = WriterFields)]
         [Parameter(ParameterSetName = PathFields)]
         [Parameter(ParameterSetName = SessionFields)]
-        public Hashtable[]? ToolCall { get; set; }
+        public PSObject[]? ToolCall { get; set; }
 
         /// <summary>observation: @{ results = @(@{ source_call_id; content }) } (agent and system steps).</summary>
         [Parameter(ParameterSetName = WriterFields)]
         [Parameter(ParameterSetName = PathFields)]
         [Parameter(ParameterSetName = SessionFields)]
-        public Hashtable? Observation { get; set; }
+        public PSObject? Observation { get; set; }
 
         /// <summary>metrics: prompt_tokens, completion_tokens, cached_tokens, cost_usd... (agent steps).</summary>
         [Parameter(ParameterSetName = WriterFields)]
         [Parameter(ParameterSetName = PathFields)]
         [Parameter(ParameterSetName = SessionFields)]
-        public Hashtable? Metrics { get; set; }
+        public PSObject? Metrics { get; set; }
 
         /// <summary>extra: custom data.</summary>
         [Parameter(ParameterSetName = WriterFields)]
         [Parameter(ParameterSetName = PathFields)]
         [Parameter(ParameterSetName = SessionFields)]
-        public Hashtable? Extra { get; set; }
+        public PSObject? Extra { get; set; }
 
         /// <summary>timestamp; now when absent.</summary>
         [Parameter(ParameterSetName = WriterFields)]
@@ -141,7 +141,18 @@ namespace AgentState.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            OrderedJsonObject? step = FromObjects ? FromInput() : FromFields();
+            OrderedJsonObject? step;
+            try
+            {
+                // Every conversion first: a value with no JSON form is refused before anything is opened or written.
+                step = FromObjects ? FromInput() : FromFields();
+            }
+            catch (JsonTreeException ex)
+            {
+                WriteError(PSJsonConverter.ErrorFor(ex, FromObjects ? (object?)InputObject : (Writer?.Path ?? SessionId ?? Path)));
+                return;
+            }
+
             if (step == null)
             {
                 return;
@@ -265,19 +276,15 @@ namespace AgentState.Commands
             var step = new OrderedJsonObject { ["source"] = Source, ["message"] = Message };
             if (Timestamp != null)
             {
-                step["timestamp"] = Timestamp.Value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+                step["timestamp"] = IsoTimestamp.Format(Timestamp.Value);
             }
 
             Put(step, "model_name", ModelName);
             Put(step, "reasoning_content", ReasoningContent);
-            if (ToolCall != null)
-            {
-                step["tool_calls"] = ToolCall.Select(PSJsonConverter.FromPowerShell).ToList();
-            }
-
-            Put(step, "observation", Observation == null ? null : PSJsonConverter.FromPowerShell(Observation));
-            Put(step, "metrics", Metrics == null ? null : PSJsonConverter.FromPowerShell(Metrics));
-            Put(step, "extra", Extra == null ? null : PSJsonConverter.FromPowerShell(Extra));
+            Put(step, "tool_calls", ToolCall == null ? null : PSJsonConverter.FromPowerShell(ToolCall, "$.tool_calls"));
+            Put(step, "observation", PSJsonConverter.ObjectFromPowerShell(Observation, "$.observation"));
+            Put(step, "metrics", PSJsonConverter.ObjectFromPowerShell(Metrics, "$.metrics"));
+            Put(step, "extra", PSJsonConverter.ObjectFromPowerShell(Extra, "$.extra"));
             return step;
         }
 

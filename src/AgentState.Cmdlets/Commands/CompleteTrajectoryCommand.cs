@@ -1,5 +1,4 @@
 using System;
-using System.Collections;
 using System.Linq;
 using System.Management.Automation;
 using AgentState.Commands.Infrastructure;
@@ -45,7 +44,7 @@ namespace AgentState.Commands
 
         /// <summary>final_metrics; summed from the steps' metrics when absent.</summary>
         [Parameter]
-        public Hashtable? FinalMetrics { get; set; }
+        public PSObject? FinalMetrics { get; set; }
 
         /// <summary>notes on the final line.</summary>
         [Parameter]
@@ -60,7 +59,23 @@ namespace AgentState.Commands
         {
             TrajectoryWriter? writer = Writer;
             string? target = writer?.Path ?? TrajectoryTargets.Resolve(this, Path, null, SessionId, Root).FirstOrDefault();
-            if (target == null || !ShouldProcess(target, $"Close the trajectory as {Status.ToFileText()}"))
+            if (target == null)
+            {
+                return;
+            }
+
+            OrderedJsonObject? finalMetrics;
+            try
+            {
+                finalMetrics = PSJsonConverter.ObjectFromPowerShell(FinalMetrics, "$.final_metrics");
+            }
+            catch (JsonTreeException ex)
+            {
+                WriteError(PSJsonConverter.ErrorFor(ex, target));
+                return;
+            }
+
+            if (!ShouldProcess(target, $"Close the trajectory as {Status.ToFileText()}"))
             {
                 return;
             }
@@ -68,10 +83,10 @@ namespace AgentState.Commands
             try
             {
                 writer = writer ?? TrajectoryWriter.Open(target);
-                writer.Complete(Status, FinalMetrics == null ? null : (OrderedJsonObject)PSJsonConverter.FromPowerShell(FinalMetrics)!, Notes);
+                writer.Complete(Status, finalMetrics, Notes);
                 if (PassThru)
                 {
-                    WriteObject(TrajectorySummary.Inspect(target));
+                    WriteObject(OutputObjects.Summary(TrajectorySummary.Inspect(target)));
                 }
             }
             catch (Exception ex) when (EngineErrors.For(ex, target) is ErrorRecord error)

@@ -49,7 +49,7 @@ namespace AgentState.Commands
                     if (destination != null && ShouldProcess(destination, $"Export '{file}' as one ATIF document"))
                     {
                         TrajectoryExporter.ExportToFile(file, destination, SchemaVersion, new AgentState.IO.AtomicWriteOptions { CreateDirectories = Force });
-                        WriteObject(new FileInfo(destination));
+                        FileSystemItems.Write(this, destination);
                     }
                 }
                 catch (Exception ex) when (EngineErrors.For(ex, file) is ErrorRecord error)

@@ -30,7 +30,7 @@ namespace AgentState.Commands
                 WriteWarning($"Corrupt agent state file: '{corrupt}'. Inspect it; Remove-AgentState -Path removes it.");
             }
 
-            WriteObject(summary);
+            WriteObject(OutputObjects.RecoverySummary(summary));
         }
     }
 }

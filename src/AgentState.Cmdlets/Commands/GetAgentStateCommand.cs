@@ -15,6 +15,7 @@ namespace AgentState.Commands
     {
         /// <summary>Agent ids; wildcards allowed. All agents by default.</summary>
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("agent_id")]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(AgentIdCompleter))]
         [ValidateNotNullOrEmpty]
@@ -26,6 +27,7 @@ namespace AgentState.Commands
 
         /// <summary>Only agents of these types (agent_type); wildcards allowed.</summary>
         [Parameter]
+        [Alias("agent_type")]
         [SupportsWildcards]
         public string[]? Type { get; set; }
 
@@ -66,7 +68,7 @@ namespace AgentState.Commands
                     }
                     else if (Matches(record, types))
                     {
-                        WriteObject(record);
+                        WriteObject(OutputObjects.Record(record));
                     }
                 }
                 catch (Exception ex) when (EngineErrors.For(ex, id) is ErrorRecord error)
@@ -84,7 +86,7 @@ namespace AgentState.Commands
                 {
                     if (Matches(record, types))
                     {
-                        WriteObject(record);
+                        WriteObject(OutputObjects.Record(record));
                     }
                 }
                 else

@@ -33,7 +33,7 @@ namespace AgentState.Commands
             {
                 if (agent != null)
                 {
-                    WriteObject(agent);
+                    WriteObject(OutputObjects.Incomplete(agent));
                 }
                 else
                 {

@@ -107,7 +107,7 @@ namespace AgentState.Commands
                 TrajectorySummary summary = TrajectorySummary.Inspect(file);
                 if (Status == null || Status.Contains(summary.Status))
                 {
-                    WriteObject(summary);
+                    WriteObject(OutputObjects.Summary(summary));
                 }
             }
             catch (Exception ex) when (EngineErrors.For(ex, file) is ErrorRecord error)

@@ -84,8 +84,18 @@ namespace AgentState.Commands
             }
         }
 
-        private void Emit(HistoryRebuildResult result) =>
-            WriteObject(PassThru ? (object)new FileInfo(result.HistoryPath) : result);
+        /// <summary>One kind of object per call: the result, or with -PassThru the history file as Get-Item emits it.</summary>
+        private void Emit(HistoryRebuildResult result)
+        {
+            if (PassThru)
+            {
+                FileSystemItems.Write(this, result.HistoryPath);
+            }
+            else
+            {
+                WriteObject(OutputObjects.History(result));
+            }
+        }
 
         private void Warn(HistoryRebuildResult result)
         {

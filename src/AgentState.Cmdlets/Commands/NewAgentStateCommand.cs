@@ -1,8 +1,8 @@
 using System;
-using System.Collections;
 using System.Management.Automation;
 using AgentState.Agents;
 using AgentState.Commands.Infrastructure;
+using AgentState.Json;
 
 namespace AgentState.Commands
 {
@@ -31,40 +31,49 @@ namespace AgentState.Commands
         /// <summary>parent_agent_id.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("parent_agent_id")]
+        [EmptyAsAbsent]
         public string? ParentId { get; set; }
 
         /// <summary>model.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsAbsent]
         public string? Model { get; set; }
 
         /// <summary>prompt.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsAbsent]
         public string? Prompt { get; set; }
 
         /// <summary>The first status; Pending by default.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
-        public AgentStatus Status { get; set; } = AgentStatus.Pending;
+        [EmptyAsAbsent]
+        public AgentStatus? Status { get; set; }
 
-        /// <summary>The agent's process id; its start time and host are recorded with it when it runs here.</summary>
+        /// <summary>The agent's process id (1 or more); its start time and host are recorded with it when it runs here.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("pid")]
+        [EmptyAsAbsent]
         public int? ProcessId { get; set; }
 
         /// <summary>load_percentage.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("load_percentage")]
+        [EmptyAsAbsent]
         public double? LoadPercentage { get; set; }
 
         /// <summary>estimated_duration: seconds, or a time span.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("estimated_duration")]
         [SecondsToTimeSpan]
         public TimeSpan? EstimatedDuration { get; set; }
 
-        /// <summary>metadata.</summary>
-        [Parameter]
-        public Hashtable? Metadata { get; set; }
+        /// <summary>metadata: a hashtable, [ordered], an object (ConvertFrom-Json's), or JSON object text (a CSV cell).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public PSObject? Metadata { get; set; }
 
         /// <summary>The store's folder (it holds state/): $env:AGENTSTATE_ROOT, else ./agent-deployment.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsAbsent]
         public string? Root { get; set; }
 
         /// <summary>Overwrite an existing state file.</summary>
@@ -83,28 +92,38 @@ namespace AgentState.Commands
             {
                 return;
             }
-            if (!ShouldProcess(AgentId, $"Create agent state in '{store.StateFolder}'"))
-            {
-                return;
-            }
 
             var draft = new AgentStateDraft(AgentId, Name, Type)
             {
                 ParentId = ParentId,
                 Model = Model,
                 Prompt = Prompt,
-                Status = Status,
+                Status = Status ?? AgentStatus.Pending,
                 ProcessId = ProcessId,
                 LoadPercentage = LoadPercentage,
                 EstimatedDuration = EstimatedDuration?.TotalSeconds,
-                Metadata = Metadata,
             };
+            try
+            {
+                draft.Metadata = PSJsonConverter.ObjectFromPowerShell(Metadata, "$." + AgentStateFields.Metadata);
+            }
+            catch (JsonTreeException ex)
+            {
+                WriteError(PSJsonConverter.ErrorFor(ex, AgentId));
+                return;
+            }
+
+            if (!ShouldProcess(AgentId, $"Create agent state in '{store.StateFolder}'"))
+            {
+                return;
+            }
+
             try
             {
                 AgentStateRecord record = store.Create(draft, Force);
                 if (PassThru)
                 {
-                    WriteObject(record);
+                    WriteObject(OutputObjects.Record(record));
                 }
             }
             catch (Exception ex) when (EngineErrors.For(ex, AgentId) is ErrorRecord error)

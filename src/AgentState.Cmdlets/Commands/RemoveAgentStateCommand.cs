@@ -23,6 +23,7 @@ namespace AgentState.Commands
 
         /// <summary>The agents to remove; wildcards allowed.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("agent_id")]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(AgentIdCompleter))]
         [ValidateNotNullOrEmpty]
@@ -139,7 +140,7 @@ namespace AgentState.Commands
             {
                 if (store.Remove(record.AgentId, condition) && PassThru)
                 {
-                    WriteObject(record);
+                    WriteObject(OutputObjects.Record(record));
                 }
             }
             catch (Exception ex) when (EngineErrors.For(ex, record.AgentId) is ErrorRecord error)
@@ -187,7 +188,7 @@ namespace AgentState.Commands
                 store.RemoveFile(file);
                 if (PassThru && record != null)
                 {
-                    WriteObject(record);
+                    WriteObject(OutputObjects.Record(record));
                 }
             }
             catch (Exception ex) when (EngineErrors.For(ex, file) is ErrorRecord error)

@@ -68,7 +68,7 @@ namespace AgentState.Commands
                 {
                     if (store.Remove(record.AgentId, current => AgentStateQueries.IsFinishedBefore(current, cutoff)))
                     {
-                        WriteObject(record);
+                        WriteObject(OutputObjects.Record(record));
                     }
                 }
                 catch (Exception ex) when (EngineErrors.For(ex, record.AgentId) is ErrorRecord error)

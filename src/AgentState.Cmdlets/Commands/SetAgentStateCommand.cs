@@ -1,8 +1,8 @@
 using System;
-using System.Collections;
 using System.Management.Automation;
 using AgentState.Agents;
 using AgentState.Commands.Infrastructure;
+using AgentState.Json;
 
 namespace AgentState.Commands
 {
@@ -13,38 +13,48 @@ namespace AgentState.Commands
     [OutputType(typeof(AgentStateRecord))]
     public sealed class SetAgentStateCommand : PSCmdlet
     {
-        /// <summary>The agent's id: piped as a string, or from a piped record's AgentId.</summary>
+        /// <summary>The agent's id: piped as a string, or from a piped record's AgentId (or a state file's agent_id).</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("agent_id")]
         [ArgumentCompleter(typeof(AgentIdCompleter))]
         public string AgentId { get; set; } = string.Empty;
 
         /// <summary>The new status. Completed, Failed and Cancelled stamp their times; Running stamps started_at once.</summary>
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsAbsent]
         public AgentStatus? Status { get; set; }
 
         /// <summary>Progress, 0 to 100.</summary>
-        [Parameter]
-        [ValidateRange(0.0, 100.0)]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsAbsent]
+        [ValidateRangeWhenPresent(0.0, 100.0)]
         public double? Progress { get; set; }
 
         /// <summary>progress_message.</summary>
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("progress_message")]
+        [EmptyAsAbsent]
         public string? Message { get; set; }
 
         /// <summary>error (usually with -Status Failed).</summary>
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("error")]
+        [EmptyAsAbsent]
         public string? ErrorMessage { get; set; }
 
-        /// <summary>The agent's process id.</summary>
-        [Parameter]
+        /// <summary>The agent's process id (1 or more).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("pid")]
+        [EmptyAsAbsent]
         public int? ProcessId { get; set; }
 
-        /// <summary>Keys to add to metadata or replace in it; other keys are kept.</summary>
-        [Parameter]
-        public Hashtable? Metadata { get; set; }
+        /// <summary>Keys to add to metadata or replace in it (a hashtable, [ordered], an object, or JSON object text); other keys are kept.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        public PSObject? Metadata { get; set; }
 
         /// <summary>The store's folder; piped records bring their own.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
+        [EmptyAsAbsent]
         public string? Root { get; set; }
 
         /// <summary>Allow a completed, failed or cancelled agent to change status.</summary>
@@ -63,10 +73,6 @@ namespace AgentState.Commands
             {
                 return;
             }
-            if (!ShouldProcess(AgentId, "Update agent state"))
-            {
-                return;
-            }
 
             var change = new AgentStateChange
             {
@@ -75,15 +81,29 @@ namespace AgentState.Commands
                 Message = Message,
                 ErrorMessage = ErrorMessage,
                 ProcessId = ProcessId,
-                Metadata = Metadata,
                 Force = Force,
             };
+            try
+            {
+                change.Metadata = PSJsonConverter.ObjectFromPowerShell(Metadata, "$." + AgentStateFields.Metadata);
+            }
+            catch (JsonTreeException ex)
+            {
+                WriteError(PSJsonConverter.ErrorFor(ex, AgentId));
+                return;
+            }
+
+            if (!ShouldProcess(AgentId, "Update agent state"))
+            {
+                return;
+            }
+
             try
             {
                 AgentStateRecord record = store.Update(AgentId, change);
                 if (PassThru)
                 {
-                    WriteObject(record);
+                    WriteObject(OutputObjects.Record(record));
                 }
             }
             catch (Exception ex) when (EngineErrors.For(ex, AgentId) is ErrorRecord error)

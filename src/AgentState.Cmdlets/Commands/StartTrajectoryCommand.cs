@@ -1,7 +1,7 @@
 using System;
-using System.Collections;
 using System.Management.Automation;
 using AgentState.Commands.Infrastructure;
+using AgentState.Json;
 using AgentState.Trajectories;
 
 namespace AgentState.Commands
@@ -47,7 +47,7 @@ namespace AgentState.Commands
 
         /// <summary>The trajectory's root-level extra.</summary>
         [Parameter]
-        public Hashtable? Extra { get; set; }
+        public PSObject? Extra { get; set; }
 
         /// <summary>Durable (an fdatasync per step; the default) or Batch (one per pipeline of steps).</summary>
         [Parameter]
@@ -57,7 +57,7 @@ namespace AgentState.Commands
         protected override void ProcessRecord()
         {
             string? root = TrajectoryTargets.RootOf(this, Root);
-            if (root == null || !ShouldProcess(SessionId ?? "a new session", $"Start a trajectory under '{root}'"))
+            if (root == null)
             {
                 return;
             }
@@ -68,11 +68,25 @@ namespace AgentState.Commands
                 ModelName = ModelName,
                 SchemaVersion = SchemaVersion,
                 Notes = Notes,
-                Extra = Extra == null ? null : (AgentState.Json.OrderedJsonObject)PSJsonConverter.FromPowerShell(Extra)!,
             };
             try
             {
-                WriteObject(TrajectoryWriter.Start(start, new TrajectoryWriterOptions { Durability = Durability }));
+                start.Extra = PSJsonConverter.ObjectFromPowerShell(Extra, "$.extra");
+            }
+            catch (JsonTreeException ex)
+            {
+                WriteError(PSJsonConverter.ErrorFor(ex, SessionId ?? root));
+                return;
+            }
+
+            if (!ShouldProcess(SessionId ?? "a new session", $"Start a trajectory under '{root}'"))
+            {
+                return;
+            }
+
+            try
+            {
+                WriteObject(OutputObjects.Writer(TrajectoryWriter.Start(start, new TrajectoryWriterOptions { Durability = Durability })));
             }
             catch (Exception ex) when (EngineErrors.For(ex, SessionId ?? root) is ErrorRecord error)
             {

@@ -53,11 +53,12 @@ namespace AgentState.Commands
         [AllowEmptyCollection]
         public byte[] Bytes { get; set; } = new byte[0];
 
-        /// <summary>The text encoding; UTF-8 without a byte order mark by default.</summary>
+        /// <summary>The text encoding, as Set-Content takes it (a name, a code page, an Encoding); UTF-8 without a byte order mark by default.</summary>
         [Parameter(ParameterSetName = PathValueSet)]
         [Parameter(ParameterSetName = LiteralPathValueSet)]
-        [ValidateSet("utf8NoBOM", "utf8", "utf8BOM", "utf16LE", "unicode", "utf16BE", "bigendianunicode", "ascii", "latin1", IgnoreCase = true)]
-        public string Encoding { get; set; } = TextEncodings.DefaultName;
+        [ArgumentToEncoding]
+        [ArgumentCompleter(typeof(EncodingCompleter))]
+        public Encoding Encoding { get; set; } = TextEncodings.Get(TextEncodings.DefaultName);
 
         /// <summary>Join the items with nothing and add no final newline.</summary>
         [Parameter(ParameterSetName = PathValueSet)]
@@ -127,7 +128,7 @@ namespace AgentState.Commands
                     }
                     else
                     {
-                        writer.WriteText(file, Join(_values[file]), TextEncodings.Get(Encoding), options);
+                        writer.WriteText(file, Join(_values[file]), Encoding, options);
                     }
                 }
                 catch (AtomicWriteException ex)
@@ -138,7 +139,7 @@ namespace AgentState.Commands
 
                 if (PassThru)
                 {
-                    WriteObject(new FileInfo(file));
+                    FileSystemItems.Write(this, file);
                 }
             }
         }

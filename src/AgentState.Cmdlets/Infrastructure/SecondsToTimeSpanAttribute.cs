@@ -12,9 +12,14 @@ namespace AgentState.Commands.Infrastructure
     public sealed class SecondsToTimeSpanAttribute : ArgumentTransformationAttribute
     {
         /// <inheritdoc />
-        public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
+        public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
-            object value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
+            if (EmptyAsAbsentAttribute.IsEmpty(inputData))
+            {
+                return null; // An empty CSV cell: no duration, not an error.
+            }
+
+            object value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData!;
             switch (value)
             {
                 case TimeSpan span:

@@ -51,7 +51,8 @@ namespace AgentState.Commands.Infrastructure
         /// <summary>A step as the object a script works with: its ATIF fields as properties, typed for its view.</summary>
         public static PSObject ToStepObject(OrderedJsonObject step)
         {
-            var result = (PSObject)PSJsonConverter.ToPowerShell(step)!;
+            PSObject result = PSJsonConverter.ToPSCustomObject(step)!;
+            PSJsonConverter.TypeTimestamp(result, "timestamp");
             result.TypeNames.Insert(0, StepTypeName);
             return result;
         }

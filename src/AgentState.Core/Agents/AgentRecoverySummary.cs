@@ -10,7 +10,7 @@ namespace AgentState.Agents
     public sealed class AgentRecoverySummary
     {
         internal AgentRecoverySummary(string root, int total, int incomplete, IReadOnlyDictionary<string, int> byStatus, IReadOnlyDictionary<string, int> incompleteByStatus,
-            IReadOnlyDictionary<string, int> incompleteByType, IReadOnlyList<string> corruptFiles, AgentStateRecord? oldestIncomplete)
+            IReadOnlyDictionary<string, int> incompleteByType, string[] corruptFiles, AgentStateRecord? oldestIncomplete)
         {
             Root = root;
             Total = total;
@@ -31,20 +31,22 @@ namespace AgentState.Agents
         /// <summary>Agents pending, spawning or running.</summary>
         public int Incomplete { get; }
 
+        // The counts are keyed by what files hold; the cmdlets emit them as objects (ByStatus.running), the CLI as JSON.
+
         /// <summary>Every readable agent, by status as written.</summary>
-        public IReadOnlyDictionary<string, int> ByStatus { get; }
+        internal IReadOnlyDictionary<string, int> ByStatus { get; }
 
         /// <summary>Incomplete agents by status.</summary>
-        public IReadOnlyDictionary<string, int> IncompleteByStatus { get; }
+        internal IReadOnlyDictionary<string, int> IncompleteByStatus { get; }
 
         /// <summary>Incomplete agents by agent_type.</summary>
-        public IReadOnlyDictionary<string, int> IncompleteByType { get; }
+        internal IReadOnlyDictionary<string, int> IncompleteByType { get; }
 
         /// <summary>How many state files could not be read.</summary>
-        public int Corrupt => CorruptFiles.Count;
+        public int Corrupt => CorruptFiles.Length;
 
         /// <summary>The state files that could not be read.</summary>
-        public IReadOnlyList<string> CorruptFiles { get; }
+        public string[] CorruptFiles { get; }
 
         /// <summary>The incomplete agent that started (or was created) first; null when there is none.</summary>
         public AgentStateRecord? OldestIncomplete { get; }
@@ -82,7 +84,7 @@ namespace AgentState.Agents
             }
 
             corrupt.Sort(StringComparer.Ordinal);
-            return new AgentRecoverySummary(store.Root, total, incomplete, byStatus, incompleteByStatus, incompleteByType, corrupt, oldest);
+            return new AgentRecoverySummary(store.Root, total, incomplete, byStatus, incompleteByStatus, incompleteByType, corrupt.ToArray(), oldest);
         }
 
         /// <summary>The report, in the shape of the seed's RECOVERY CHECK.</summary>

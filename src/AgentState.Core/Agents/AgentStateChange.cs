@@ -1,4 +1,4 @@
-using System.Collections;
+using AgentState.Json;
 
 namespace AgentState.Agents
 {
@@ -21,7 +21,7 @@ namespace AgentState.Agents
         public int? ProcessId { get; set; }
 
         /// <summary>Keys to add to metadata or replace in it; other keys are kept.</summary>
-        public IDictionary? Metadata { get; set; }
+        public OrderedJsonObject? Metadata { get; set; }
 
         /// <summary>Allow a finished agent (completed, failed, cancelled) to change status.</summary>
         public bool Force { get; set; }

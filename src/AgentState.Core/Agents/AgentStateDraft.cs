@@ -1,4 +1,4 @@
-using System.Collections;
+using AgentState.Json;
 
 namespace AgentState.Agents
 {
@@ -43,7 +43,7 @@ namespace AgentState.Agents
         /// <summary>pid.</summary>
         public int? ProcessId { get; set; }
 
-        /// <summary>metadata: any JSON-able values.</summary>
-        public IDictionary? Metadata { get; set; }
+        /// <summary>metadata: a JSON object (see <see cref="JsonValueConverter"/> for turning other values into one).</summary>
+        public OrderedJsonObject? Metadata { get; set; }
     }
 }

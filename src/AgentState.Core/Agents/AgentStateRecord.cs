@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using AgentState.Json;
+using AgentState.Text;
 
 namespace AgentState.Agents
 {
@@ -116,23 +117,20 @@ namespace AgentState.Agents
             }
         }
 
-        /// <summary>metadata.</summary>
-        public OrderedJsonObject? Metadata => Fields.ContainsKey(AgentStateFields.Metadata) ? Fields[AgentStateFields.Metadata] as OrderedJsonObject : null;
+        /// <summary>metadata (the cmdlets emit it as a PSCustomObject).</summary>
+        internal OrderedJsonObject? Metadata => Fields.ContainsKey(AgentStateFields.Metadata) ? Fields[AgentStateFields.Metadata] as OrderedJsonObject : null;
 
-        /// <summary>Every field of the file, known or not, in its order.</summary>
-        public OrderedJsonObject Fields { get; }
+        /// <summary>Every field of the file, known or not, in its order (the cmdlets emit it as a PSCustomObject).</summary>
+        internal OrderedJsonObject Fields { get; }
 
         /// <summary>The document as read, for writing it back in its own layout; null for a new record.</summary>
         internal JsonTree? Source { get; }
 
         /// <summary>Reads a timestamp: ISO 8601, where one without an offset (the seed's) is local time.</summary>
-        public static DateTimeOffset? ParseTime(string? text) =>
-            text != null && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal | DateTimeStyles.AllowWhiteSpaces, out DateTimeOffset time)
-                ? time
-                : (DateTimeOffset?)null;
+        public static DateTimeOffset? ParseTime(string? text) => IsoTimestamp.Parse(text);
 
         /// <summary>A timestamp as the module writes it: ISO 8601 with the offset.</summary>
-        public static string FormatTime(DateTimeOffset time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
+        public static string FormatTime(DateTimeOffset time) => IsoTimestamp.Format(time);
 
         /// <inheritdoc />
         public override string ToString() => $"{AgentId} ({StatusText})";

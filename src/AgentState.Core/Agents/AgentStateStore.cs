@@ -74,6 +74,7 @@ namespace AgentState.Agents
         public AgentStateRecord Create(AgentStateDraft draft, bool overwrite = false)
         {
             string path = PathFor(draft.AgentId);
+            CheckProcessId(draft.ProcessId);
             CreateStateFolder();
             using (ExclusiveFileLock.AcquireBeside(path, _lockTimeout))
             {
@@ -96,7 +97,7 @@ namespace AgentState.Agents
                     [AgentStateFields.Prompt] = draft.Prompt,
                     [AgentStateFields.LoadPercentage] = draft.LoadPercentage,
                     [AgentStateFields.EstimatedDuration] = draft.EstimatedDuration,
-                    [AgentStateFields.Metadata] = draft.Metadata == null ? new OrderedJsonObject() : OrderedJsonObject.FromDictionary(draft.Metadata, v => v),
+                    [AgentStateFields.Metadata] = draft.Metadata ?? new OrderedJsonObject(),
                     [AgentStateFields.Status] = draft.Status.ToFileText(),
                     [AgentStateFields.ProcessId] = null,
                     [AgentStateFields.StartedAt] = draft.Status == AgentStatus.Running ? stamp : null,
@@ -133,6 +134,8 @@ namespace AgentState.Agents
             {
                 throw new InvalidInputException($"Progress must be from 0 to 100 (it is {progress.ToString(System.Globalization.CultureInfo.InvariantCulture)}).", "progress");
             }
+
+            CheckProcessId(change.ProcessId);
 
             string path = PathFor(agentId);
             if (!EntryExists(path))
@@ -386,15 +389,17 @@ namespace AgentState.Agents
                 fields[AgentStateFields.Error] = change.ErrorMessage;
             }
 
-            if (change.ProcessId is int pid)
+            if (change.ProcessId is int pid && pid != record.ProcessId)
             {
+                // The same pid again (a record piped back in) keeps the start time recorded with it: probing now could
+                // take a later process that reused the id for the agent's.
                 RecordProcess(fields, pid);
             }
 
             if (change.Metadata != null)
             {
                 OrderedJsonObject metadata = record.Metadata ?? new OrderedJsonObject();
-                foreach (KeyValuePair<string, object?> entry in OrderedJsonObject.FromDictionary(change.Metadata, v => v))
+                foreach (KeyValuePair<string, object?> entry in change.Metadata)
                 {
                     metadata[entry.Key] = entry.Value;
                 }
@@ -423,6 +428,15 @@ namespace AgentState.Agents
                 case AgentStatus.Cancelled:
                     fields[AgentStateFields.CancelledAt] = stamp;
                     break;
+            }
+        }
+
+        private static void CheckProcessId(int? pid)
+        {
+            if (pid is int given && given <= 0)
+            {
+                // 0 is what an empty pid cell becomes; recording it would tie the agent to no process, or to the recorder.
+                throw new InvalidInputException($"pid must be a process id of 1 or more (it is {given}); leave it out when the agent has no process.", "pid");
             }
         }
 

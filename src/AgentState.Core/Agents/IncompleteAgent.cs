@@ -29,8 +29,11 @@ namespace AgentState.Agents
         /// <summary>agent_type.</summary>
         public string? Type => Record.Type;
 
-        /// <summary>status.</summary>
-        public string? Status => Record.StatusText;
+        /// <summary>status, when it is one this module knows, as on <see cref="AgentStateRecord.Status"/>.</summary>
+        public AgentStatus? Status => Record.Status;
+
+        /// <summary>status, as written in the file.</summary>
+        public string? StatusText => Record.StatusText;
 
         /// <summary>progress.</summary>
         public double? Progress => Record.Progress;

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using AgentState.Json;
 
@@ -13,7 +14,7 @@ namespace AgentState.History
             Action = action;
             CompletedPlans = completedPlans;
             Entries = entries;
-            Warnings = warnings;
+            Warnings = new List<SummaryWarning>(warnings).ToArray(); // An array: Export-Csv and Format-List show arrays plainly.
             Document = document;
         }
 
@@ -26,8 +27,11 @@ namespace AgentState.History
         /// <summary>How many distinct completed plans the summaries name.</summary>
         public int CompletedPlans { get; }
 
-        /// <summary>The entries of the history, oldest first (the newest max_entries of them).</summary>
-        public IReadOnlyList<OrderedJsonObject> Entries { get; }
+        /// <summary>The entries of the history, oldest first (the newest max_entries of them); the cmdlets emit them as PSCustomObjects.</summary>
+        internal IReadOnlyList<OrderedJsonObject> Entries { get; }
+
+        /// <summary>How many entries the history has (or would have).</summary>
+        public int EntryCount => Entries.Count;
 
         /// <summary>How many entries were written: 0 when the history was kept or on a dry run.</summary>
         public int EntriesWritten => Action == HistoryRebuildAction.Rebuilt ? Entries.Count : 0;
@@ -36,12 +40,15 @@ namespace AgentState.History
         public string? LastPlan => Entries.Count == 0 ? null : Entries[Entries.Count - 1]["plan"] as string;
 
         /// <summary>When the newest plan completed; null when there are no summaries.</summary>
-        public string? LastCompleted => Entries.Count == 0 ? null : Entries[Entries.Count - 1]["completed"] as string;
+        public DateTimeOffset? LastCompleted => Text.IsoTimestamp.Parse(LastCompletedText);
+
+        /// <summary>The newest plan's completed field as written.</summary>
+        internal string? LastCompletedText => Entries.Count == 0 ? null : Entries[Entries.Count - 1]["completed"] as string;
 
         /// <summary>Problems worked around: malformed front matter, duplicate plans, dropped entries, an invalid old history.</summary>
-        public IReadOnlyList<SummaryWarning> Warnings { get; }
+        public SummaryWarning[] Warnings { get; }
 
         /// <summary>The history document's bytes, as written or as they would be.</summary>
-        public byte[] Document { get; }
+        internal byte[] Document { get; }
     }
 }

@@ -211,7 +211,7 @@ namespace AgentState.History
             OrderedJsonObject fields = front.Fields ?? new OrderedJsonObject();
             DateTime modified = File.GetLastWriteTimeUtc(file);
             string planId = PlanId(fields, name);
-            string completed = Text(fields, "completed") ?? modified.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+            string completed = Text(fields, "completed") ?? AgentState.Text.IsoTimestamp.Format(modified);
             DateTimeOffset completedAt = DateTimeOffset.TryParse(completed, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out DateTimeOffset parsed)
                 ? parsed
                 : new DateTimeOffset(modified, TimeSpan.Zero);

@@ -3,10 +3,12 @@ using System.Globalization;
 namespace AgentState.Json
 {
     /// <summary>JSON paths as messages show them: <c>$.entries[3]['odd name']</c>.</summary>
-    internal static class JsonPathText
+    public static class JsonPathText
     {
+        /// <summary>The document itself.</summary>
         public const string Root = "$";
 
+        /// <summary>The path of member <paramref name="name"/> of the object at <paramref name="parent"/>.</summary>
         public static string Member(string parent, string name)
         {
             foreach (char c in name)
@@ -20,6 +22,7 @@ namespace AgentState.Json
             return name.Length == 0 ? parent + "['']" : parent + "." + name;
         }
 
+        /// <summary>The path of element <paramref name="index"/> of the array at <paramref name="parent"/>.</summary>
         public static string Element(string parent, int index) => parent + "[" + index.ToString(CultureInfo.InvariantCulture) + "]";
     }
 }

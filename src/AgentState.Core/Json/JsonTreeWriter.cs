@@ -119,10 +119,10 @@ namespace AgentState.Json
                         Members(obj, depth);
                         return;
                     case DateTime time:
-                        _text.Append(JsonStringText.Quote(time.ToString("o", CultureInfo.InvariantCulture)));
+                        _text.Append(JsonStringText.Quote(AgentState.Text.IsoTimestamp.Format(time)));
                         return;
                     case DateTimeOffset time:
-                        _text.Append(JsonStringText.Quote(time.ToString("o", CultureInfo.InvariantCulture)));
+                        _text.Append(JsonStringText.Quote(AgentState.Text.IsoTimestamp.Format(time)));
                         return;
                     case Guid guid:
                         _text.Append(JsonStringText.Quote(guid.ToString()));

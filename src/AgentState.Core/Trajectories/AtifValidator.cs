@@ -28,7 +28,7 @@ namespace AgentState.Trajectories
                 throw new AtifValidationException(at, "step_id is required and must be an integer");
             }
 
-            if (Convert.ToDecimal(idValue, CultureInfo.InvariantCulture) != expectedStepId)
+            if (!(JsonNumber.TryGetInteger(idValue, out BigInteger givenId) && givenId == expectedStepId))
             {
                 throw new AtifValidationException(at, $"step_id must be {expectedStepId}, the next in order (it is {idValue})");
             }
@@ -293,9 +293,9 @@ namespace AgentState.Trajectories
         private static List<object?> Array(OrderedJsonObject obj, string key, string at) =>
             Get(obj, key) as List<object?> ?? throw new AtifValidationException($"{at}.{key}", $"must be an array (it is {Describe(Get(obj, key))})");
 
-        private static bool IsInteger(object value) => value is long || value is int || value is BigInteger;
+        private static bool IsInteger(object value) => JsonNumber.IsInteger(value);
 
-        private static bool IsNumber(object value) => IsInteger(value) || value is decimal || value is double;
+        private static bool IsNumber(object value) => JsonNumber.IsNumber(value);
 
         private static string Describe(object? value) => value switch
         {

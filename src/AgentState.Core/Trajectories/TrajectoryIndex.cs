@@ -98,7 +98,7 @@ namespace AgentState.Trajectories
                 ["byte_offset"] = ByteOffset,
             };
             document["final_metrics"] = FinalMetrics;
-            document["updated_at"] = now.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            document["updated_at"] = AgentState.Text.IsoTimestamp.Format(now);
             writer.Write(indexPath, JsonTreeWriter.Write(document), new AtomicWriteOptions { Durability = durability, FollowLinks = false });
         }
     }

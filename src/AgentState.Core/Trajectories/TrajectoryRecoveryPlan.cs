@@ -6,7 +6,7 @@ namespace AgentState.Trajectories
         internal TrajectoryRecoveryPlan(long lastCompleteStepId, string? lastCompleteStepAt, long resumeAtOffset, long tornBytes)
         {
             LastCompleteStepId = lastCompleteStepId;
-            LastCompleteStepAt = lastCompleteStepAt;
+            _lastCompleteStepAtText = lastCompleteStepAt;
             ResumeAtOffset = resumeAtOffset;
             TornBytes = tornBytes;
         }
@@ -14,8 +14,10 @@ namespace AgentState.Trajectories
         /// <summary>The last step that is whole in the stream.</summary>
         public long LastCompleteStepId { get; }
 
+        private readonly string? _lastCompleteStepAtText;
+
         /// <summary>Its timestamp.</summary>
-        public string? LastCompleteStepAt { get; }
+        public System.DateTimeOffset? LastCompleteStepAt => Text.IsoTimestamp.Parse(_lastCompleteStepAtText);
 
         /// <summary>The step_id the next append gets.</summary>
         public long ResumeAtStepId => LastCompleteStepId + 1;
@@ -28,7 +30,7 @@ namespace AgentState.Trajectories
 
         /// <inheritdoc />
         public override string ToString() =>
-            $"resume at step {ResumeAtStepId} (after step {LastCompleteStepId}{(LastCompleteStepAt == null ? string.Empty : " of " + LastCompleteStepAt)})"
+            $"resume at step {ResumeAtStepId} (after step {LastCompleteStepId}{(_lastCompleteStepAtText == null ? string.Empty : " of " + _lastCompleteStepAtText)})"
             + (TornBytes > 0 ? $"; {TornBytes} torn bytes to set aside" : string.Empty);
     }
 }

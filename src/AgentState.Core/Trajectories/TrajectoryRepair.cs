@@ -122,7 +122,7 @@ namespace AgentState.Trajectories
         private static void RewriteClosedIndex(string path)
         {
             TrajectorySummary summary = TrajectorySummary.FromStream(path);
-            new TrajectoryIndex(summary.Header, summary.Status, summary.LastStepId, summary.LastStepAt, summary.Length, summary.FinalMetrics)
+            new TrajectoryIndex(summary.Header, summary.Status, summary.LastStepId, summary.LastStepAtText, summary.Length, summary.FinalMetrics)
                 .Write(TrajectoryFiles.IndexPathFor(path), new AtomicFileWriter(), DateTimeOffset.UtcNow);
         }
     }

@@ -2,6 +2,7 @@ using AgentState.IO;
 using System;
 using System.IO;
 using AgentState.Json;
+using AgentState.Text;
 
 namespace AgentState.Trajectories
 {
@@ -12,14 +13,14 @@ namespace AgentState.Trajectories
     /// </summary>
     public sealed class TrajectorySummary
     {
-        private TrajectorySummary(string path, OrderedJsonObject header, TrajectoryStatus status, long lastStepId, string? lastStepAt, OrderedJsonObject? finalMetrics,
+        private TrajectorySummary(string path, OrderedJsonObject header, TrajectoryStatus status, long lastStepId, string? lastStepAtText, OrderedJsonObject? finalMetrics,
             long length, long tornBytes, bool indexStale, bool legacy)
         {
             Path = path;
             Header = header;
             Status = status;
             LastStepId = lastStepId;
-            LastStepAt = lastStepAt;
+            LastStepAtText = lastStepAtText;
             FinalMetrics = finalMetrics;
             Length = length;
             TornBytes = tornBytes;
@@ -30,14 +31,14 @@ namespace AgentState.Trajectories
         /// <summary>The trajectory file.</summary>
         public string Path { get; }
 
-        /// <summary>The header's fields (schema_version, session_id, agent, created_at, notes, extra).</summary>
-        public OrderedJsonObject Header { get; }
+        /// <summary>The header's fields (schema_version, session_id, agent, created_at, notes, extra); the cmdlets emit them as a PSCustomObject.</summary>
+        internal OrderedJsonObject Header { get; }
 
         /// <summary>session_id.</summary>
         public string SessionId => Header.ContainsKey("session_id") && Header["session_id"] is string id ? id : TrajectoryFiles.SessionIdOf(Path);
 
         /// <summary>The agent object.</summary>
-        public OrderedJsonObject? Agent => Header.ContainsKey("agent") ? Header["agent"] as OrderedJsonObject : null;
+        internal OrderedJsonObject? Agent => Header.ContainsKey("agent") ? Header["agent"] as OrderedJsonObject : null;
 
         /// <summary>agent.name.</summary>
         public string? AgentName => Agent != null && Agent.ContainsKey("name") ? Agent["name"] as string : null;
@@ -52,7 +53,7 @@ namespace AgentState.Trajectories
         public string? SchemaVersion => Header.ContainsKey("schema_version") ? Header["schema_version"] as string : null;
 
         /// <summary>created_at.</summary>
-        public string? CreatedAt => Header.ContainsKey("created_at") ? Header["created_at"] as string : null;
+        public DateTimeOffset? CreatedAt => IsoTimestamp.Parse(Header.ContainsKey("created_at") ? Header["created_at"] as string : null);
 
         /// <summary>InProgress, Completed or Failed.</summary>
         public TrajectoryStatus Status { get; }
@@ -64,10 +65,13 @@ namespace AgentState.Trajectories
         public long LastStepId { get; }
 
         /// <summary>The last complete step's timestamp.</summary>
-        public string? LastStepAt { get; }
+        public DateTimeOffset? LastStepAt => IsoTimestamp.Parse(LastStepAtText);
 
-        /// <summary>final_metrics of a closed trajectory.</summary>
-        public OrderedJsonObject? FinalMetrics { get; }
+        /// <summary>The last complete step's timestamp as written.</summary>
+        internal string? LastStepAtText { get; }
+
+        /// <summary>final_metrics of a closed trajectory (the cmdlets emit it as a PSCustomObject).</summary>
+        internal OrderedJsonObject? FinalMetrics { get; }
 
         /// <summary>The stream's length in bytes.</summary>
         public long Length { get; }
@@ -83,7 +87,7 @@ namespace AgentState.Trajectories
 
         /// <summary>Where to resume an in-progress trajectory; null once it is closed.</summary>
         public TrajectoryRecoveryPlan? RecoveryPlan => Status == TrajectoryStatus.InProgress && !IsLegacy
-            ? new TrajectoryRecoveryPlan(LastStepId, LastStepAt, Length - TornBytes, TornBytes)
+            ? new TrajectoryRecoveryPlan(LastStepId, LastStepAtText, Length - TornBytes, TornBytes)
             : null;
 
         /// <summary>Summarises a trajectory file (stream or legacy document).</summary>
@@ -131,10 +135,10 @@ namespace AgentState.Trajectories
                     }
 
                     TrajectorySummary scanned = FromStream(full);
-                    return new TrajectorySummary(full, header, status, scanned.LastStepId, scanned.LastStepAt, final, tail.Length, tail.TornBytes, true, false);
+                    return new TrajectorySummary(full, header, status, scanned.LastStepId, scanned.LastStepAtText, final, tail.Length, tail.TornBytes, true, false);
                 default:
                     TrajectorySummary slow = FromStream(full);
-                    return new TrajectorySummary(full, header, slow.Status, slow.LastStepId, slow.LastStepAt, slow.FinalMetrics, tail.Length, tail.TornBytes, true, false);
+                    return new TrajectorySummary(full, header, slow.Status, slow.LastStepId, slow.LastStepAtText, slow.FinalMetrics, tail.Length, tail.TornBytes, true, false);
             }
         }
 

@@ -57,8 +57,8 @@ namespace AgentState.Trajectories
         /// <summary>The session id.</summary>
         public string SessionId => Header["session_id"] as string ?? TrajectoryFiles.SessionIdOf(Path);
 
-        /// <summary>The header line's fields.</summary>
-        public OrderedJsonObject Header { get; }
+        /// <summary>The header line's fields (the cmdlets emit them as a PSCustomObject).</summary>
+        internal OrderedJsonObject Header { get; }
 
         /// <summary>The last step written (0 before the first).</summary>
         public long LastStepId { get; private set; }
@@ -366,12 +366,12 @@ namespace AgentState.Trajectories
             return "session-" + now.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + BitConverter.ToString(bytes).Replace("-", string.Empty).ToLowerInvariant();
         }
 
-        internal static string Stamp(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        internal static string Stamp(DateTimeOffset time) => AgentState.Text.IsoTimestamp.Format(time);
 
         internal static byte[] Line(OrderedJsonObject value) => JsonTreeWriter.WriteLine(value);
 
         internal static long StepId(OrderedJsonObject step) =>
-            step.ContainsKey("step_id") && step["step_id"] is object id ? Convert.ToInt64(id, CultureInfo.InvariantCulture) : 0;
+            step.ContainsKey("step_id") && JsonNumber.TryGetInteger(step["step_id"], out System.Numerics.BigInteger id) && id >= 0 && id <= long.MaxValue ? (long)id : 0;
 
         internal static OrderedJsonObject ReadHeader(string path, Stream stream)
         {

@@ -31,7 +31,7 @@ namespace AgentState.Tests.Contract
             Assert.True(cmdlet.Parameter("Name").Sets.Single().Mandatory);
             Assert.True(cmdlet.Parameter("Type").Sets.Single().Mandatory);
             Assert.Equal("AgentStatus", cmdlet.Parameter("Status").TypeName);
-            Assert.Equal("Hashtable", cmdlet.Parameter("Metadata").TypeName);
+            Assert.Equal("PSObject", cmdlet.Parameter("Metadata").TypeName);
             Assert.Equal("Int32", cmdlet.Parameter("ProcessId").TypeName);
             Assert.True(cmdlet.SupportsShouldProcess);
         }

@@ -15,7 +15,7 @@ namespace AgentState.Tests.Contract
             Assert.True(cmdlet.Parameter("AgentName").Sets.Single().Mandatory);
             Assert.True(cmdlet.Parameter("AgentVersion").Sets.Single().Mandatory);
             Assert.Contains("ATIF-v1.4", cmdlet.Parameter("SchemaVersion").ValidateSet);
-            Assert.Equal("Hashtable", cmdlet.Parameter("Extra").TypeName);
+            Assert.Equal("PSObject", cmdlet.Parameter("Extra").TypeName);
             Assert.Equal(new[] { "AgentState.Trajectories.TrajectoryWriter" }, cmdlet.OutputTypes);
         }
 
@@ -27,10 +27,10 @@ namespace AgentState.Tests.Contract
             Assert.Equal(new[] { "PathFields", "PathObject", "SessionFields", "SessionObject", "WriterFields", "WriterObject" }, cmdlet.ParameterSets);
             Assert.All(cmdlet.Parameter("InputObject").Sets, s => Assert.True(s.FromPipeline && s.Mandatory));
             Assert.Equal(new[] { "agent", "system", "user" }, cmdlet.Parameter("Source").ValidateSet.OrderBy(s => s));
-            Assert.Equal("Hashtable[]", cmdlet.Parameter("ToolCall").TypeName);
+            Assert.Equal("PSObject[]", cmdlet.Parameter("ToolCall").TypeName);
             foreach (string name in new[] { "Observation", "Metrics", "Extra" })
             {
-                Assert.Equal("Hashtable", cmdlet.Parameter(name).TypeName);
+                Assert.Equal("PSObject", cmdlet.Parameter(name).TypeName);
             }
 
             Assert.Equal("StepDurability", cmdlet.Parameter("Durability").TypeName);
@@ -44,7 +44,7 @@ namespace AgentState.Tests.Contract
 
             Assert.True(cmdlet.Parameter("Writer").Sets.Single() is { FromPipeline: true, Position: 0 });
             Assert.Equal(new[] { "Completed", "Failed" }, cmdlet.Parameter("Status").ValidateSet);
-            Assert.Equal("Hashtable", cmdlet.Parameter("FinalMetrics").TypeName);
+            Assert.Equal("PSObject", cmdlet.Parameter("FinalMetrics").TypeName);
         }
 
         [Theory]

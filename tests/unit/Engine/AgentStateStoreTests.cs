@@ -5,6 +5,7 @@ using System.IO;
 using System.Linq;
 using System.Threading.Tasks;
 using AgentState.Agents;
+using AgentState.IO;
 using AgentState.Json;
 using AgentState.Tests.Support;
 using Xunit;
@@ -55,7 +56,7 @@ namespace AgentState.Tests.Engine
         [Fact]
         public void A_new_agent_is_written_with_the_seeds_fields_in_the_seeds_order()
         {
-            var draft = new AgentStateDraft("L2.TEST.1", "Test Agent", "L2") { Model = "haiku", Prompt = "Test task", Status = AgentStatus.Running, Metadata = new Hashtable { ["b"] = 2, ["a"] = "x" } };
+            var draft = new AgentStateDraft("L2.TEST.1", "Test Agent", "L2") { Model = "haiku", Prompt = "Test task", Status = AgentStatus.Running, Metadata = new OrderedJsonObject { ["b"] = 2, ["a"] = "x" } };
 
             AgentStateRecord record = _store.Create(draft);
 
@@ -65,7 +66,7 @@ namespace AgentState.Tests.Engine
             Assert.Equal(_now, record.StartedAt);
             Assert.Equal(_now, record.CreatedAt);
             Assert.Contains("\"created_at\": \"2026-11-21T12:00:00.000+00:00\"", File.ReadAllText(StateFile("L2.TEST.1.json")));
-            Assert.Equal(new[] { "a", "b" }, record.Metadata!.Select(m => m.Key));
+            Assert.Equal(new[] { "b", "a" }, record.Metadata!.Select(m => m.Key));
         }
 
         [Fact]
@@ -206,11 +207,34 @@ namespace AgentState.Tests.Engine
         }
 
         [Fact]
+        public void A_pid_of_0_is_refused_with_a_clear_error_and_nothing_is_written()
+        {
+            var create = Assert.Throws<InvalidInputException>(() => _store.Create(new AgentStateDraft("zero", "n", "L2") { ProcessId = 0 }));
+            Assert.Contains("pid must be a process id of 1 or more (it is 0)", create.Message);
+            Assert.False(File.Exists(StateFile("zero.json")));
+
+            _store.Create(new AgentStateDraft("kept", "n", "L2"));
+            string before = File.ReadAllText(StateFile("kept.json"));
+            Assert.Throws<InvalidInputException>(() => _store.Update("kept", new AgentStateChange { ProcessId = -1, Progress = 50 }));
+            Assert.Equal(before, File.ReadAllText(StateFile("kept.json")));
+        }
+
+        [Fact]
+        public void Setting_the_recorded_pid_again_keeps_the_start_time_recorded_with_it()
+        {
+            WriteRaw("a.json", $"{{\"agent_id\":\"a\",\"status\":\"running\",\"pid\":{Environment.ProcessId},\"process_start_time\":\"2001-01-01T00:00:00.000+00:00\"}}");
+
+            AgentStateRecord record = _store.Update("a", new AgentStateChange { ProcessId = Environment.ProcessId, Progress = 10 });
+
+            Assert.Equal(new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero), record.ProcessStartTime);
+        }
+
+        [Fact]
         public void Metadata_changes_merge_into_what_is_there()
         {
-            _store.Create(new AgentStateDraft("a", "n", "L2") { Metadata = new Hashtable { ["keep"] = 1, ["swap"] = "old" } });
+            _store.Create(new AgentStateDraft("a", "n", "L2") { Metadata = new OrderedJsonObject { ["keep"] = 1, ["swap"] = "old" } });
 
-            AgentStateRecord record = _store.Update("a", new AgentStateChange { Metadata = new Hashtable { ["swap"] = "new", ["add"] = true } });
+            AgentStateRecord record = _store.Update("a", new AgentStateChange { Metadata = new OrderedJsonObject { ["swap"] = "new", ["add"] = true } });
 
             Assert.Equal(new[] { "keep", "swap", "add" }, record.Metadata!.Select(m => m.Key));
             Assert.Equal("new", record.Metadata!["swap"]);
@@ -348,7 +372,7 @@ namespace AgentState.Tests.Engine
                 var store = new AgentStateStore(_folder.Path, TimeSpan.FromMinutes(1));
                 for (int i = 1; i <= updates; i++)
                 {
-                    store.Update("shared", new AgentStateChange { Progress = i, Metadata = new Hashtable { ["worker" + t] = i } });
+                    store.Update("shared", new AgentStateChange { Progress = i, Metadata = new OrderedJsonObject { ["worker" + t] = i } });
                 }
             });
 

@@ -49,8 +49,14 @@ namespace AgentState.Tests.Engine
         [InlineData("unicode", "fffe", "6800e900")]
         [InlineData("utf16BE", "feff", "006800e9")]
         [InlineData("latin1", "", "68e9")]
+        [InlineData("utf32", "fffe0000", "68000000e9000000")]
+        [InlineData("bigendianutf32", "0000feff", "00000068000000e9")]
+        [InlineData("windows-1252", "", "68e9")]
+        [InlineData("1252", "", "68e9")]
+        [InlineData("28591", "", "68e9")]
         public void Encodes_text_with_the_named_encoding(string name, string bom, string body)
         {
+            System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance); // As PowerShell 7 does at startup.
             string path = _folder.File("t.txt");
 
             _writer.WriteText(path, "hé", Text.TextEncodings.Get(name));
@@ -71,6 +77,17 @@ namespace AgentState.Tests.Engine
             Assert.Contains(path, error.Message);
             Assert.Equal("before", File.ReadAllText(path));
             Assert.Empty(_folder.Leftovers("t.txt"));
+        }
+
+        [Fact]
+        public void An_encoding_object_is_made_strict_and_keeps_its_byte_order_mark()
+        {
+            string path = _folder.File("t.txt");
+
+            Assert.Throws<AtomicWriteException>(() => _writer.WriteText(path, "naïve", Text.TextEncodings.Strict(Encoding.ASCII)));
+            _writer.WriteText(path, "h", Text.TextEncodings.Strict(Encoding.UTF8));
+
+            Assert.Equal("efbbbf68", Convert.ToHexString(File.ReadAllBytes(path)).ToLowerInvariant());
         }
 
         [Fact]

@@ -62,7 +62,7 @@ namespace AgentState.Tests.Engine
             Assert.Equal(new object?[] { "Atomic writes: temp file + flush + fsync + os.replace" }, List(entry["patterns-established"]));
             Assert.Equal(1, result.CompletedPlans);
             Assert.Equal("01-01", result.LastPlan);
-            Assert.Equal("2026-02-11", result.LastCompleted);
+            Assert.Equal(new DateTimeOffset(new DateTime(2026, 2, 11, 0, 0, 0, DateTimeKind.Local)), result.LastCompleted);
             Assert.Equal(1, result.EntriesWritten);
         }
 
@@ -77,7 +77,7 @@ namespace AgentState.Tests.Engine
             var entries = List(ReadHistory()["entries"]).Cast<OrderedJsonObject>().ToList();
             Assert.Equal("01-02", entries[0]["plan"]);
             Assert.Equal("01", entries[0]["phase"]);
-            Assert.Equal("2026-02-12T08:30:00Z", entries[0]["completed"]);
+            Assert.Equal("2026-02-12T08:30:00.000+00:00", entries[0]["completed"]);
             Assert.Equal(new[] { "plan", "phase", "status", "completed", "summary" }, entries[0].Select(f => f.Key));
             Assert.Equal("0133", entries[1]["plan"]);
             Assert.Null(entries[1]["phase"]);

@@ -89,7 +89,7 @@ namespace AgentState.Tests.Engine
             TrajectorySummary stale = TrajectorySummary.Inspect(path);
             Assert.True(stale.IndexStale);
             Assert.Equal(6, stale.StepCount);
-            Assert.Equal("2026-01-01T00:00:00Z", stale.LastStepAt);
+            Assert.Equal(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero), stale.LastStepAt);
             Assert.Equal(torn.Length, stale.TornBytes);
             Assert.Equal(torn.Length, stale.RecoveryPlan!.TornBytes);
             Assert.Equal(7, stale.RecoveryPlan.ResumeAtStepId);

@@ -32,7 +32,7 @@ namespace AgentState.Tests.Engine
             using TrajectoryWriter writer = Start();
 
             Assert.Equal(Path.Combine(_folder.Path, "20261121", "s1.atif.jsonl"), writer.Path);
-            Assert.Equal("{\"__header__\":true,\"schema_version\":\"ATIF-v1.4\",\"session_id\":\"s1\",\"agent\":{\"name\":\"MechaCoder\",\"version\":\"2.0\",\"model_name\":\"claude\"},\"created_at\":\"2026-11-21T09:00:00.000Z\"}\n",
+            Assert.Equal("{\"__header__\":true,\"schema_version\":\"ATIF-v1.4\",\"session_id\":\"s1\",\"agent\":{\"name\":\"MechaCoder\",\"version\":\"2.0\",\"model_name\":\"claude\"},\"created_at\":\"2026-11-21T09:00:00.000+00:00\"}\n",
                 File.ReadAllText(writer.Path));
             TrajectoryIndex index = TrajectoryIndex.TryRead(writer.IndexPath)!;
             Assert.Equal(TrajectoryStatus.InProgress, index.Status);
@@ -66,10 +66,40 @@ namespace AgentState.Tests.Engine
 
             Assert.Equal(1L, first["step_id"]);
             Assert.Equal(2L, second["step_id"]);
-            Assert.Equal("2026-11-21T09:00:03.000Z", second["timestamp"]);
+            Assert.Equal("2026-11-21T09:00:03.000+00:00", second["timestamp"]);
             string[] lines = Lines(writer.Path);
             Assert.Equal(3, lines.Length);
-            Assert.StartsWith("{\"step_id\":2,\"timestamp\":\"2026-11-21T09:00:03.000Z\",\"source\":\"agent\",\"message\":\"I'll explore\\nfirst\",\"tool_calls\":", lines[2]);
+            Assert.StartsWith("{\"step_id\":2,\"timestamp\":\"2026-11-21T09:00:03.000+00:00\",\"source\":\"agent\",\"message\":\"I'll explore\\nfirst\",\"tool_calls\":", lines[2]);
+        }
+
+        [Fact]
+        public void Token_counts_beyond_long_and_costs_beyond_decimal_are_summed_exactly_and_never_fail_after_the_write()
+        {
+            string path;
+            using (TrajectoryWriter writer = Start())
+            {
+                path = writer.Path;
+                var metrics = new OrderedJsonObject { ["prompt_tokens"] = System.Numerics.BigInteger.Parse("99999999999999999999"), ["cost_usd"] = 1e30 };
+                writer.Append(new OrderedJsonObject { ["source"] = "agent", ["message"] = "huge", ["metrics"] = metrics });
+                writer.Append(Step("{\"source\":\"agent\",\"message\":\"small\",\"metrics\":{\"prompt_tokens\":1,\"cost_usd\":1e300}}"));
+                writer.Complete();
+            }
+
+            Assert.Equal(4, Lines(path).Length); // Header, both steps, the final line.
+            Assert.Contains("\"total_prompt_tokens\":100000000000000000000,\"total_cost_usd\":1E+300,\"total_steps\":2", Lines(path).Last());
+        }
+
+        [Fact]
+        public void A_step_id_given_as_a_big_integer_is_checked_like_any_other()
+        {
+            using TrajectoryWriter writer = Start();
+
+            writer.Append(new OrderedJsonObject { ["step_id"] = new System.Numerics.BigInteger(1), ["source"] = "user", ["message"] = "one" });
+            var error = Assert.Throws<AtifValidationException>(() =>
+                writer.Append(new OrderedJsonObject { ["step_id"] = System.Numerics.BigInteger.Parse("99999999999999999999"), ["source"] = "user", ["message"] = "far" }));
+
+            Assert.Contains("step_id must be 2", error.Message);
+            Assert.Equal(2, Lines(writer.Path).Length);
         }
 
         public static TheoryData<string, string> InvalidSteps => new TheoryData<string, string>
@@ -140,7 +170,7 @@ namespace AgentState.Tests.Engine
                 Assert.Throws<TrajectoryClosedException>(() => writer.Append(Step("{\"source\":\"user\",\"message\":\"late\"}")));
             }
 
-            Assert.Equal("{\"__final__\":true,\"status\":\"completed\",\"final_metrics\":{\"total_prompt_tokens\":150,\"total_completion_tokens\":10,\"total_cached_tokens\":20,\"total_cost_usd\":0.28,\"total_steps\":2},\"completed_at\":\"2026-11-21T09:00:00.000Z\"}",
+            Assert.Equal("{\"__final__\":true,\"status\":\"completed\",\"final_metrics\":{\"total_prompt_tokens\":150,\"total_completion_tokens\":10,\"total_cached_tokens\":20,\"total_cost_usd\":0.28,\"total_steps\":2},\"completed_at\":\"2026-11-21T09:00:00.000+00:00\"}",
                 Lines(path).Last());
             Assert.Equal(TrajectoryStatus.Completed, TrajectoryIndex.TryRead(TrajectoryFiles.IndexPathFor(path))!.Status);
             using TrajectoryWriter reopened = TrajectoryWriter.Open(path, Options);

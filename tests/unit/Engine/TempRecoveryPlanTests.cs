@@ -89,13 +89,20 @@ namespace AgentState.Tests.Engine
         public void The_promotion_is_planned_first_and_the_rest_keep_their_order()
         {
             string target = Target("a.json", "{\"v\":1}", T0);
-            string invalid = Temp(target, "{", T0.AddMinutes(3), random: "aaaaaaaaaa");
-            string live = $"{target}.tmp.{Environment.ProcessId}.bbbbbbbbbb";
-            File.WriteAllText(live, "{\"v\":9}");
-            string stale = Temp(target, "{\"v\":0}", T0.AddMinutes(-1), random: "cccccccccc");
-            string newest = Temp(target, "{\"v\":2}", T0.AddMinutes(1), random: "dddddddddd");
+            string Made(int pid, string content, DateTime written)
+            {
+                string path = $"{target}.tmp.{pid}.k";
+                File.WriteAllText(path, content);
+                File.SetLastWriteTimeUtc(path, written);
+                return path;
+            }
 
-            var scanner = new OrphanedTempScanner(null, pid => pid == Environment.ProcessId);
+            string invalid = Made(11, "{", T0.AddMinutes(3));
+            string live = Made(22, "{\"v\":9}", T0.AddMinutes(2));
+            string stale = Made(33, "{\"v\":0}", T0.AddMinutes(-1));
+            string newest = Made(44, "{\"v\":2}", T0.AddMinutes(1));
+
+            var scanner = new OrphanedTempScanner(null, pid => pid == 22);
             TempRecoveryStep[] steps = new TempFileRecovery().Plan(scanner.Scan(target)).ToArray();
 
             Assert.Equal(new[] { newest, invalid, live, stale }, steps.Select(s => s.TempFile));
@@ -138,6 +145,25 @@ namespace AgentState.Tests.Engine
             Assert.Equal("{\"round\":2", File.ReadAllText(Path.Combine(quarantine, name + ".2")));
             Assert.Equal("{\"v\":1}", File.ReadAllText(target));
             Assert.Equal(new[] { OrphanedTempScanner.QuarantineFolderName, "a.json" }, _folder.Leftovers());
+        }
+
+        [Fact]
+        public void The_recoverys_own_validator_judges_the_target()
+        {
+            ContentValidator signed = (file, _) => File.ReadAllText(file).EndsWith("SIGNED") ? ContentVerdict.Valid : ContentVerdict.Invalid("no signature");
+            string target = Target("notes.txt", "old, unsigned", T0);
+            string temp = Temp(target, "new SIGNED", T0.AddMinutes(-5));
+
+            TempRecoveryStep[] defaultPlan = new TempFileRecovery(null).Plan(new OrphanedTempScanner(signed, _ => false).Scan(target)).ToArray();
+            var signedRecovery = new TempFileRecovery(signed);
+            TempRecoveryStep step = Assert.Single(signedRecovery.Plan(new OrphanedTempScanner(signed, _ => false).Scan(target)));
+
+            Assert.Equal(TempRecoveryAction.RemovedStale, Assert.Single(defaultPlan).Action);
+            Assert.Equal(TempRecoveryAction.Promoted, step.Action);
+            Assert.Equal("the newest valid temp, and the target is invalid (no signature)", step.Reason);
+            signedRecovery.Execute(step);
+            Assert.Equal("new SIGNED", File.ReadAllText(target));
+            Assert.False(File.Exists(temp));
         }
 
         [Fact]

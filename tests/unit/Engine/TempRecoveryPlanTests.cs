@@ -37,12 +37,13 @@ namespace AgentState.Tests.Engine
             new TempFileRecovery().Plan(new OrphanedTempScanner(null, _ => false).Scan(path, recurse)).ToArray();
 
         [Theory]
-        [InlineData(500, "500 ms")]
-        [InlineData(1000, "1 s")]
-        [InlineData(1500, "1.5 s")]
-        [InlineData(119_000, "119 s")]
-        [InlineData(120_000, "0.00:02:00")]
-        [InlineData(273_906_000, "3.04:05:06")]
+        [InlineData(500, "500 milliseconds")]
+        [InlineData(1000, "1 second")]
+        [InlineData(1500, "1.5 seconds")]
+        [InlineData(59_000, "59 seconds")]
+        [InlineData(119_000, "1 minute and 59 seconds")]
+        [InlineData(120_000, "2 minutes")]
+        [InlineData(273_906_000, "3 days and 4 hours")]
         public void A_promotion_says_how_much_newer_the_temp_is(int milliseconds, string said)
         {
             string target = Target("a.json", "{\"v\":1}", T0);

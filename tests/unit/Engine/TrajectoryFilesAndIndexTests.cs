@@ -69,7 +69,7 @@ namespace AgentState.Tests.Engine
                 Path.Combine(_folder.Path, "20261122", "a.json"),
                 Path.Combine(_folder.Path, "20261122", "b.atif.jsonl"),
             }, TrajectoryFiles.All(_folder.Path));
-            Assert.Empty(TrajectoryFiles.All(_folder.File("missing")));
+            Assert.Throws<TrajectoryRootNotFoundException>(() => TrajectoryFiles.All(_folder.File("missing")));
             Assert.Equal(Path.Combine(_folder.Path, "20261122", "b.atif.jsonl"), TrajectoryFiles.Find(_folder.Path, "b"));
             Assert.Null(TrajectoryFiles.Find(_folder.Path, "legacy"));
             Assert.Null(TrajectoryFiles.Find(_folder.Path, "top"));
@@ -89,7 +89,7 @@ namespace AgentState.Tests.Engine
 
             Assert.Equal("{\"session_id\":\"s\",\"schema_version\":\"ATIF-v1.4\",\"agent\":{\"name\":\"a\"},\"status\":\"failed\","
                 + "\"checkpoint\":{\"step_id\":7,\"timestamp\":\"2026-11-21T09:00:00.000Z\",\"completed_step_count\":7,\"byte_offset\":1234},"
-                + "\"final_metrics\":{\"total_steps\":7},\"updated_at\":\"2026-11-21T09:00:00.005Z\"}", compact);
+                + "\"final_metrics\":{\"total_steps\":7},\"updated_at\":\"2026-11-21T10:00:00.005+01:00\"}", compact);
 
             TrajectoryIndex read = TrajectoryIndex.TryRead(path)!;
             Assert.Equal(TrajectoryStatus.Failed, read.Status);
@@ -148,7 +148,7 @@ namespace AgentState.Tests.Engine
             Assert.Equal("2.0", fresh.AgentVersion);
             Assert.Equal("claude", fresh.ModelName);
             Assert.Equal("ATIF-v1.4", fresh.SchemaVersion);
-            Assert.Equal("2026-11-21T09:00:00.000Z", fresh.CreatedAt);
+            Assert.Equal(DateTimeOffset.Parse("2026-11-21T09:00:00.000Z", System.Globalization.CultureInfo.InvariantCulture), fresh.CreatedAt);
             Assert.Equal(1, fresh.RecoveryPlan!.ResumeAtStepId);
             Assert.Equal(new FileInfo(path).Length, fresh.RecoveryPlan.ResumeAtOffset);
 
@@ -182,7 +182,7 @@ namespace AgentState.Tests.Engine
             Assert.True(summary.IndexStale);
             Assert.Equal(TrajectoryStatus.InProgress, summary.Status);
             Assert.Equal(1, summary.StepCount);
-            Assert.Equal("2026-11-21T09:00:00.000Z", summary.LastStepAt);
+            Assert.Equal(DateTimeOffset.Parse("2026-11-21T09:00:00.000Z", System.Globalization.CultureInfo.InvariantCulture), summary.LastStepAt);
         }
 
         [Fact]
@@ -203,7 +203,7 @@ namespace AgentState.Tests.Engine
             Assert.False(trusted.IndexStale);
             Assert.Equal(TrajectoryStatus.Failed, trusted.Status);
             Assert.Equal(2, trusted.StepCount);
-            Assert.Equal("2026-11-21T09:00:09Z", trusted.LastStepAt);
+            Assert.Equal(DateTimeOffset.Parse("2026-11-21T09:00:09Z", System.Globalization.CultureInfo.InvariantCulture), trusted.LastStepAt);
             Assert.Null(trusted.RecoveryPlan);
 
             // An index that says completed disagrees with the stream's "failed": the stream is scanned.
@@ -212,7 +212,7 @@ namespace AgentState.Tests.Engine
             Assert.True(scanned.IndexStale);
             Assert.Equal(TrajectoryStatus.Failed, scanned.Status);
             Assert.Equal(2, scanned.StepCount);
-            Assert.Equal("2026-11-21T09:00:09Z", scanned.LastStepAt);
+            Assert.Equal(DateTimeOffset.Parse("2026-11-21T09:00:09Z", System.Globalization.CultureInfo.InvariantCulture), scanned.LastStepAt);
             Assert.Equal(2L, scanned.FinalMetrics!["total_steps"]);
         }
 

@@ -46,7 +46,7 @@ namespace AgentState.Tests.Engine
                 Assert.Equal("gave up", final["notes"]);
             }
 
-            Assert.Equal("{\"__final__\":true,\"status\":\"failed\",\"final_metrics\":{\"total_prompt_tokens\":100,\"total_completion_tokens\":7,\"total_cached_tokens\":3,\"total_cost_usd\":0.75,\"total_steps\":3},\"completed_at\":\"2026-11-21T09:00:00.000Z\",\"notes\":\"gave up\"}",
+            Assert.Equal("{\"__final__\":true,\"status\":\"failed\",\"final_metrics\":{\"total_prompt_tokens\":100,\"total_completion_tokens\":7,\"total_cached_tokens\":3,\"total_cost_usd\":0.75,\"total_steps\":3},\"completed_at\":\"2026-11-21T09:00:00.000+00:00\",\"notes\":\"gave up\"}",
                 Lines(path).Last());
         }
 
@@ -75,7 +75,7 @@ namespace AgentState.Tests.Engine
                 writer.Complete(TrajectoryStatus.Completed, Step("{\"total_steps\":9}"));
             }
 
-            Assert.Equal("{\"__final__\":true,\"status\":\"completed\",\"final_metrics\":{\"total_steps\":9},\"completed_at\":\"2026-11-21T09:00:00.000Z\"}", Lines(path).Last());
+            Assert.Equal("{\"__final__\":true,\"status\":\"completed\",\"final_metrics\":{\"total_steps\":9},\"completed_at\":\"2026-11-21T09:00:00.000+00:00\"}", Lines(path).Last());
             Assert.Equal(9L, TrajectoryIndex.TryRead(TrajectoryFiles.IndexPathFor(path))!.FinalMetrics!["total_steps"]);
         }
 
@@ -117,7 +117,7 @@ namespace AgentState.Tests.Engine
             Assert.Equal("{garbage}", lines[3]);
             Assert.StartsWith("{\"step_id\":3,", lines[4]);
             Assert.Equal(3, TrajectoryIndex.TryRead(TrajectoryFiles.IndexPathFor(path))!.LastStepId);
-            Assert.Equal("2026-11-21T09:00:05.000Z", TrajectoryIndex.TryRead(TrajectoryFiles.IndexPathFor(path))!.LastTimestamp);
+            Assert.Equal("2026-11-21T09:00:05.000+00:00", TrajectoryIndex.TryRead(TrajectoryFiles.IndexPathFor(path))!.LastTimestamp);
         }
 
         [Fact]

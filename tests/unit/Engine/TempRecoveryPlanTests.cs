@@ -55,6 +55,19 @@ namespace AgentState.Tests.Engine
             Assert.Equal($"the newest valid temp, written {said} after the target", step.Reason);
         }
 
+        [Theory]
+        [InlineData(5_004_000, "500 ms")]
+        [InlineData(12_600_000, "1.3 s")]
+        public void A_promotion_rounds_the_difference_to_whole_ms_or_tenths_of_a_second(long ticks, string said)
+        {
+            string target = Target("a.json", "{\"v\":1}", T0);
+            Temp(target, "{\"v\":2}", T0.AddTicks(ticks));
+
+            TempRecoveryStep step = Assert.Single(Plan(target));
+
+            Assert.Equal($"the newest valid temp, written {said} after the target", step.Reason);
+        }
+
         [Fact]
         public void A_temp_as_old_as_the_valid_target_is_not_newer_and_is_removed()
         {

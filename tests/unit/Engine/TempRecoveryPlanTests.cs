@@ -56,9 +56,11 @@ namespace AgentState.Tests.Engine
         }
 
         [Theory]
-        [InlineData(5_004_000, "500 ms")]
-        [InlineData(12_600_000, "1.3 s")]
-        public void A_promotion_rounds_the_difference_to_whole_ms_or_tenths_of_a_second(long ticks, string said)
+        [InlineData(5_004_000, "500 milliseconds")]
+        [InlineData(5_009_000, "500 milliseconds")]
+        [InlineData(12_600_000, "1.2 seconds")]
+        [InlineData(12_000_000, "1.2 seconds")]
+        public void A_promotion_cuts_the_difference_to_whole_milliseconds_or_tenths_of_a_second(long ticks, string said)
         {
             string target = Target("a.json", "{\"v\":1}", T0);
             Temp(target, "{\"v\":2}", T0.AddTicks(ticks));

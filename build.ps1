@@ -8,7 +8,8 @@
     Pester   the Pester 5 suite in tests/pester against out/AgentState.
     Help     docs/help/*.md to MAML help in out/AgentState/en-US: platyPS 1.0 when installed, else platyPS 0.14,
              else the project's own builder (which dotnet build runs anyway).
-    Package  Build and Help, then out/AgentState-<version>.zip and the agentstate .NET tool package.
+    Package  Help, then out/packages: AgentState.<version>.nupkg (the module, gallery-shaped), AgentState-<version>.zip
+             and AgentState.Cli.<version>.nupkg (the agentstate .NET tool).
 .EXAMPLE
     ./build.ps1 -Task Build, Test
 #>
@@ -86,14 +87,10 @@ function Invoke-Help {
 }
 
 function Invoke-Package {
-    Invoke-Build
+    # The same packages as 'dotnet pack tools/AgentState.Packaging', with the help from platyPS when it is installed.
     Invoke-Help
-    $version = (Import-PowerShellDataFile (Join-Path $moduleFolder 'AgentState.psd1')).ModuleVersion
-    $zip = Join-Path $root "out/AgentState-$version.zip"
-    Compress-Archive -Path $moduleFolder -DestinationPath $zip -Force
-    Invoke-Native dotnet @('pack', (Join-Path $root 'src/AgentState.Cli'), '-c', $Configuration, '-o', (Join-Path $root 'out/packages'))
-    Write-Host "Module: $zip"
-    Write-Host "CLI tool: $(Join-Path $root 'out/packages')"
+    Invoke-Native dotnet @('pack', (Join-Path $root 'tools/AgentState.Packaging'), '-c', $Configuration)
+    Get-ChildItem (Join-Path $root 'out/packages') | ForEach-Object { Write-Host "Package: $($_.FullName)" }
 }
 
 foreach ($step in $Task) {

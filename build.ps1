@@ -6,8 +6,10 @@
     Build    dotnet build of the solution; lays out the module folder out/AgentState.
     Test     the xunit suite (dotnet test), then Pester.
     Pester   the Pester 5 suite in tests/pester against out/AgentState.
-    Help     platyPS: docs/help/*.md to MAML help in out/AgentState/en-US.
-    Package  Build and Help, then out/AgentState-<version>.zip and the agentstate .NET tool package.
+    Help     docs/help/*.md to MAML help in out/AgentState/en-US: platyPS 1.0 when installed, else platyPS 0.14,
+             else the project's own builder (which dotnet build runs anyway).
+    Package  Help, then out/packages: AgentState.<version>.nupkg (the module, gallery-shaped), AgentState-<version>.zip
+             and AgentState.Cli.<version>.nupkg (the agentstate .NET tool).
 .EXAMPLE
     ./build.ps1 -Task Build, Test
 #>
@@ -55,24 +57,40 @@ Invoke-Pester -Configuration `$config
 }
 
 function Invoke-Help {
+    # dotnet build already writes the help with the project's own builder (tools/AgentState.HelpBuilder);
+    # this task regenerates it with platyPS when platyPS is installed, to compare or to publish its output.
     if (-not (Test-Path (Join-Path $moduleFolder 'AgentState.psd1'))) { Invoke-Build }
-    if (-not (Get-Module -ListAvailable -Name platyPS)) {
-        throw 'platyPS is not installed: Install-Module platyPS -Scope CurrentUser'
+    $docs = Join-Path $root 'docs/help'
+    $helpFolder = Join-Path $moduleFolder 'en-US'
+    New-Item -ItemType Directory -Force -Path $helpFolder | Out-Null
+    if (Get-Module -ListAvailable -Name Microsoft.PowerShell.PlatyPS) {
+        Import-Module Microsoft.PowerShell.PlatyPS
+        # platyPS 1.0 writes <folder>/<module>/<file>-Help.xml: export to a staging folder, then copy the files.
+        $staging = Join-Path $root 'out/platyps-maml'
+        Remove-Item -Recurse -Force -LiteralPath $staging -ErrorAction SilentlyContinue
+        Measure-PlatyPSMarkdown -Path (Join-Path $docs '*.md') | Where-Object Filetype -Match 'CommandHelp' |
+            Import-MarkdownCommandHelp -Path { $_.FilePath } | Export-MamlCommandHelp -OutputFolder $staging -Force | Out-Null
+        Get-ChildItem -LiteralPath $staging -Recurse -Filter '*-Help.xml' | Copy-Item -Destination $helpFolder -Force
+        $tool = 'Microsoft.PowerShell.PlatyPS'
     }
-    Import-Module platyPS
-    New-ExternalHelp -Path (Join-Path $root 'docs/help') -OutputPath (Join-Path $moduleFolder 'en-US') -Force | Out-Null
-    Write-Host "Help written to $(Join-Path $moduleFolder 'en-US')"
+    elseif (Get-Module -ListAvailable -Name platyPS) {
+        Import-Module platyPS
+        New-ExternalHelp -Path $docs -OutputPath $helpFolder -Force | Out-Null
+        $tool = 'platyPS'
+    }
+    else {
+        Invoke-Native dotnet @('run', '--project', (Join-Path $root 'tools/AgentState.HelpBuilder'), '-c', $Configuration, '--', $docs, $helpFolder)
+        $tool = 'the built-in help builder (no platyPS installed)'
+    }
+    Copy-Item -LiteralPath (Join-Path $root 'docs/about/about_AgentState.help.txt') -Destination $helpFolder -Force
+    Write-Host "Help written to $helpFolder by $tool"
 }
 
 function Invoke-Package {
-    Invoke-Build
+    # The same packages as 'dotnet pack tools/AgentState.Packaging', with the help from platyPS when it is installed.
     Invoke-Help
-    $version = (Import-PowerShellDataFile (Join-Path $moduleFolder 'AgentState.psd1')).ModuleVersion
-    $zip = Join-Path $root "out/AgentState-$version.zip"
-    Compress-Archive -Path $moduleFolder -DestinationPath $zip -Force
-    Invoke-Native dotnet @('pack', (Join-Path $root 'src/AgentState.Cli'), '-c', $Configuration, '-o', (Join-Path $root 'out/packages'))
-    Write-Host "Module: $zip"
-    Write-Host "CLI tool: $(Join-Path $root 'out/packages')"
+    Invoke-Native dotnet @('pack', (Join-Path $root 'tools/AgentState.Packaging'), '-c', $Configuration)
+    Get-ChildItem (Join-Path $root 'out/packages') | ForEach-Object { Write-Host "Package: $($_.FullName)" }
 }
 
 foreach ($step in $Task) {

@@ -68,7 +68,13 @@ namespace AgentState.Tests.Support
                 throw new TimeoutException("agentstate.exe under Wine did not finish within two minutes: " + string.Join(' ', arguments));
             }
 
-            process.WaitForExit();
+            // Not WaitForExit(): a Wine service the process started may hold its output open long after it ended.
+            if (!Task.WaitAll(new Task[] { output, error }, 30_000))
+            {
+                throw new TimeoutException("agentstate.exe under Wine ended but its output stayed open: a Wine service it started holds the pipe "
+                    + "(start the services first, as .ci/run does with wineboot): " + string.Join(' ', arguments));
+            }
+
             return new CliProcess.Result(process.ExitCode, output.Result, error.Result);
         }
 

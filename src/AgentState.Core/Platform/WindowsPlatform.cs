@@ -19,6 +19,7 @@ namespace AgentState.Platform
         private const int ErrorSharingViolation = 32;
         private const int ErrorLockViolation = 33;
         private const int ReplaceAttempts = 6;
+        private const int DeleteAccess = 0x10000;
 
         public override bool IsWindows => true;
 
@@ -109,11 +110,24 @@ namespace AgentState.Platform
                 bool transient = error == ErrorSharingViolation || error == ErrorLockViolation || error == ErrorAccessDenied;
                 if (!transient || attempt == ReplaceAttempts)
                 {
-                    throw Error(error, destination);
+                    throw Error(error == ErrorAccessDenied && HeldByAnotherProcess(destination) ? ErrorSharingViolation : error, destination);
                 }
 
                 // A virus scanner, indexer or reader holding the target briefly; back off and try again.
                 Thread.Sleep(10 << (attempt - 1));
+            }
+        }
+
+        /// <summary>
+        /// MoveFileEx reports a target that another process holds open without FILE_SHARE_DELETE as ERROR_ACCESS_DENIED, the
+        /// code of a missing permission too; asking for DELETE access alone tells them apart: only a holder makes that a
+        /// sharing violation. The message then says the file is in use instead of blaming permissions.
+        /// </summary>
+        private static bool HeldByAnotherProcess(string path)
+        {
+            using (SafeFileHandle probe = Kernel32.CreateFileW(path, DeleteAccess, FileShare.ReadWrite | FileShare.Delete, IntPtr.Zero, FileMode.Open, OpenReparsePoint, IntPtr.Zero))
+            {
+                return probe.IsInvalid && Marshal.GetLastWin32Error() == ErrorSharingViolation;
             }
         }
 

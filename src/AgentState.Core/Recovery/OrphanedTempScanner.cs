@@ -73,7 +73,8 @@ namespace AgentState.Recovery
 
         private IEnumerable<OrphanedTempFile> ScanOne(string folder, string targetName)
         {
-            foreach (string file in Directory.EnumerateFiles(folder, targetName + ".tmp.*").OrderBy(f => f, StringComparer.Ordinal))
+            // Every name, filtered here: see ScanFolder for why the file system is given no pattern.
+            foreach (string file in Directory.EnumerateFiles(folder).OrderBy(f => f, StringComparer.Ordinal))
             {
                 if (TempFileName.TryParse(Path.GetFileName(file), out TempFileName? temp) && temp!.TargetName == targetName)
                 {
@@ -90,7 +91,9 @@ namespace AgentState.Recovery
             {
                 string folder = pending.Pop();
                 var found = new List<OrphanedTempFile>();
-                foreach (string file in Directory.EnumerateFiles(folder, "*.tmp.*"))
+                // No pattern: on Windows .NET turns "*.tmp.*" into the DOS wildcards "*.tmp\"*" for NtQueryDirectoryFile, which
+                // Wine 8.0 does not understand (it matched nothing, docs/wine.md); TryParse is the real filter on every system.
+                foreach (string file in Directory.EnumerateFiles(folder))
                 {
                     if (TempFileName.TryParse(Path.GetFileName(file), out TempFileName? temp))
                     {

@@ -51,6 +51,12 @@ namespace AgentState.Tests.Support
         public static Result Run(IEnumerable<string> arguments, byte[]? stdin, string? workingDirectory = null, IEnumerable<string>? prefix = null)
         {
             using Process process = Start(arguments, workingDirectory, prefix);
+            return Finish(process, stdin, "agentstate " + string.Join(' ', arguments));
+        }
+
+        /// <summary>Feeds <paramref name="stdin"/>, closes it, and collects the exit code and both outputs within two minutes.</summary>
+        public static Result Finish(Process process, byte[]? stdin, string what)
+        {
             Task<string> output = process.StandardOutput.ReadToEndAsync();
             Task<string> error = process.StandardError.ReadToEndAsync();
             if (stdin != null)
@@ -62,7 +68,14 @@ namespace AgentState.Tests.Support
             if (!process.WaitForExit(120_000))
             {
                 process.Kill(entireProcessTree: true);
-                throw new TimeoutException("agentstate did not finish within two minutes: " + string.Join(' ', arguments));
+                throw new TimeoutException(what + " did not finish within two minutes");
+            }
+
+            // Not WaitForExit(): under Wine a service the process started may hold its output open long after it ended.
+            if (!Task.WaitAll(new Task[] { output, error }, 30_000))
+            {
+                throw new TimeoutException(what + " ended but its output stayed open: a process it started holds the pipe "
+                    + "(under Wine, start the services first, as .ci/run does with wineboot)");
             }
 
             return new Result(process.ExitCode, output.Result, error.Result);

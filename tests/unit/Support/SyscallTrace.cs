@@ -49,16 +49,8 @@ namespace AgentState.Tests.Support
             try
             {
                 using Process process = Process.Start(info)!;
-                Task<string> output = process.StandardOutput.ReadToEndAsync();
-                Task<string> error = process.StandardError.ReadToEndAsync();
-                if (stdin != null)
-                {
-                    process.StandardInput.BaseStream.Write(stdin);
-                }
-
-                process.StandardInput.Close();
-                Assert.True(process.WaitForExit(120_000), "agentstate under strace did not finish within two minutes");
-                Assert.True(process.ExitCode == 0, $"agentstate {string.Join(' ', arguments)} exited {process.ExitCode}: {error.Result}");
+                CliProcess.Result result = CliProcess.Finish(process, stdin, "agentstate under strace " + string.Join(' ', arguments));
+                Assert.True(result.ExitCode == 0, $"agentstate {string.Join(' ', arguments)} exited {result.ExitCode}: {result.StandardError}");
                 return Parse(File.ReadAllLines(log), System.IO.Path.GetFullPath(folder));
             }
             finally

@@ -54,28 +54,7 @@ namespace AgentState.Tests.Support
         public static CliProcess.Result Run(IEnumerable<string> arguments, byte[]? stdin, string? workingDirectory = null)
         {
             using Process process = Start(arguments, workingDirectory);
-            Task<string> output = process.StandardOutput.ReadToEndAsync();
-            Task<string> error = process.StandardError.ReadToEndAsync();
-            if (stdin != null)
-            {
-                process.StandardInput.BaseStream.Write(stdin);
-            }
-
-            process.StandardInput.Close();
-            if (!process.WaitForExit(120_000))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException("agentstate.exe under Wine did not finish within two minutes: " + string.Join(' ', arguments));
-            }
-
-            // Not WaitForExit(): a Wine service the process started may hold its output open long after it ended.
-            if (!Task.WaitAll(new Task[] { output, error }, 30_000))
-            {
-                throw new TimeoutException("agentstate.exe under Wine ended but its output stayed open: a Wine service it started holds the pipe "
-                    + "(start the services first, as .ci/run does with wineboot): " + string.Join(' ', arguments));
-            }
-
-            return new CliProcess.Result(process.ExitCode, output.Result, error.Result);
+            return CliProcess.Finish(process, stdin, "agentstate.exe under Wine " + string.Join(' ', arguments));
         }
 
         private static string? FindWine()

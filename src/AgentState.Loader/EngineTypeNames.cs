@@ -9,19 +9,26 @@ namespace AgentState.Loading
     /// PowerShell 7 resolves a type literal such as [AgentState.Agents.AgentStateRecord] only from assemblies in
     /// the default load context, and the engine is not there: so every public engine type is registered as a
     /// type accelerator under its own full name, the last place PowerShell's type resolver looks. The names are
-    /// all in the AgentState namespace, so no name another module uses changes; they go when the module is removed.
+    /// all in the AgentState namespace, so no name another module uses changes. The names are process-wide, and
+    /// every runspace that imports the module counts: they go when the last import is removed.
     /// </summary>
     internal static class EngineTypeNames
     {
         private static readonly object Gate = new object();
         private static readonly List<KeyValuePair<string, Type>> Registered = new List<KeyValuePair<string, Type>>();
+        private static int _imports;
 
-        /// <summary>Registers every public type of <paramref name="engine"/> under its full name.</summary>
+        /// <summary>Registers every public type of <paramref name="engine"/> under its full name, on the first import.</summary>
         public static void Register(Assembly engine)
         {
             Accelerators accelerators = Accelerators.Find();
             lock (Gate)
             {
+                if (_imports++ > 0)
+                {
+                    return;
+                }
+
                 foreach (Type type in engine.GetExportedTypes())
                 {
                     string name = type.FullName!;
@@ -31,12 +38,18 @@ namespace AgentState.Loading
             }
         }
 
-        /// <summary>Removes the names <see cref="Register"/> added, where they still name the engine's types.</summary>
+        /// <summary>On the removal of the last import, removes the names <see cref="Register"/> added, where they still name the engine's types.</summary>
         public static void Unregister()
         {
-            Accelerators accelerators = Accelerators.Find();
             lock (Gate)
             {
+                // Windows PowerShell registers none (every loaded assembly's types resolve there), so counts none.
+                if (_imports == 0 || --_imports > 0)
+                {
+                    return;
+                }
+
+                Accelerators accelerators = Accelerators.Find();
                 IDictionary<string, Type> current = accelerators.Current();
                 foreach (KeyValuePair<string, Type> entry in Registered)
                 {

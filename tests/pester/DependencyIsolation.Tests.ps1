@@ -94,31 +94,40 @@ Describe 'AgentState beside a module built against YamlDotNet 11' {
 }
 
 Describe 'The engine''s type names' {
-    It 'resolve in scripts while the module is imported and go with Remove-Module' {
+    It 'resolve in scripts while any runspace has the module imported and go with the last Remove-Module' {
         $child = Join-Path $TestDrive 'names.ps1'
         Set-Content -LiteralPath $child -Value @'
 $ErrorActionPreference = 'Stop'
-Import-Module $args[0]
 $accelerators = [psobject].Assembly.GetType('System.Management.Automation.TypeAccelerators')
-$ours = { @($accelerators::Get.Keys | Where-Object { $_ -like 'AgentState.*' }) }
-$imported = & $ours
-$record = [AgentState.Agents.AgentStateRecord].FullName
-$outside = @($imported | Where-Object { $_ -notlike 'AgentState.*' -or $accelerators::Get[$_].Assembly.GetName().Name -ne 'AgentState.Core' })
-Remove-Module AgentState
-$removed = & $ours
+$ours = { @($accelerators::Get.Keys | Where-Object { $_ -like 'AgentState.*' }).Count }
+$report = [ordered]@{}
 Import-Module $args[0]
-$again = & $ours
-"{0}|{1}|{2}|{3}|{4}" -f $imported.Count, $record, $outside.Count, $removed.Count, $again.Count
+$report.Imported = & $ours
+$report.Record = [AgentState.Agents.AgentStateRecord].FullName
+$report.NotEngine = @($accelerators::Get.GetEnumerator() | Where-Object { $_.Key -like 'AgentState.*' -and ($_.Value.Assembly.GetName().Name -ne 'AgentState.Core' -or $_.Key -ne $_.Value.FullName) }).Count
+$other = [powershell]::Create()
+$null = $other.AddScript("Import-Module '$($args[0])'").Invoke()
+Remove-Module AgentState
+$report.OneRunspaceLeft = & $ours
+$other.Commands.Clear()
+$null = $other.AddScript('Remove-Module AgentState').Invoke()
+$other.Dispose()
+$report.AllRemoved = & $ours
+Import-Module $args[0] -Force
+Import-Module $args[0] -Force
+$report.Again = & $ours
+$report | ConvertTo-Json -Compress
 '@
         $output = & $script:Pwsh -NoProfile -NonInteractive -File $child $script:ModulePath 2>&1
         $text = ($output | ForEach-Object { "$_" }) -join "`n"
         $LASTEXITCODE | Should -Be 0 -Because $text
-        $imported, $record, $outside, $removed, $again = ($output | Select-Object -Last 1) -split '\|'
+        $r = $output | Select-Object -Last 1 | ForEach-Object { "$_" } | ConvertFrom-Json
 
-        [int]$imported | Should -BeGreaterThan 10 -Because "every public engine type is named ($text)"
-        $record | Should -Be 'AgentState.Agents.AgentStateRecord'
-        [int]$outside | Should -Be 0 -Because 'only AgentState.* names of the engine''s types are registered'
-        [int]$removed | Should -Be 0 -Because 'Remove-Module takes the names away'
-        [int]$again | Should -Be ([int]$imported)
+        $r.Imported | Should -BeGreaterThan 10 -Because "every public engine type is named ($text)"
+        $r.Record | Should -Be 'AgentState.Agents.AgentStateRecord'
+        $r.NotEngine | Should -Be 0 -Because 'each name is an engine type''s own full name'
+        $r.OneRunspaceLeft | Should -Be $r.Imported -Because 'another runspace still has the module imported'
+        $r.AllRemoved | Should -Be 0 -Because 'the last Remove-Module takes the names away'
+        $r.Again | Should -Be $r.Imported -Because 'Import-Module -Force removes and imports again'
     }
 }

@@ -1,0 +1,250 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using AgentState.IO;
+
+namespace AgentState.Queue
+{
+    /// <summary>Position, counts and listings: reads of names alone wherever the answer is in them.</summary>
+    public sealed partial class FolderWorkQueue
+    {
+        /// <inheritdoc/>
+        public WorkItemPosition Position(string id)
+        {
+            CheckId(id);
+            ThrowIfMissing();
+
+            // Claim order is priority folders from the highest, buckets and names in ordinal order: count what comes first.
+            // Only names are read (no file is opened), and buckets ahead are counted without sorting.
+            int ahead = 0;
+            foreach ((string bucket, int priority) in QueuedBuckets())
+            {
+                string[] names = Names(bucket).ToArray();
+                string? mine = names.FirstOrDefault(n => QueueEntryName.EndsWithId(n, id) && QueueEntryName.ParseQueued(n, priority)?.Id == id);
+                if (mine == null)
+                {
+                    ahead += names.Length;
+                    continue;
+                }
+
+                ahead += names.Count(n => string.CompareOrdinal(n, mine) < 0);
+                return new WorkItemPosition(Location, id, WorkItemState.Queued, ahead + 1);
+            }
+
+            Entry entry = FindEntry(id) ?? throw new WorkItemNotFoundException(Location, id);
+            return new WorkItemPosition(Location, id, entry.State, entry.State == WorkItemState.Queued ? (int?)ahead : null);
+        }
+
+        /// <inheritdoc/>
+        public IReadOnlyDictionary<WorkItemState, int> Count()
+        {
+            ThrowIfMissing();
+            return new Dictionary<WorkItemState, int>
+            {
+                [WorkItemState.Queued] = QueuedBuckets().Sum(b => Names(b.Bucket).Count()),
+                [WorkItemState.Claimed] = Names(Sub("claimed")).Count(n => QueueEntryName.ParseClaimed(n) != null),
+                [WorkItemState.Completed] = Names(Sub("done")).Count(n => QueueEntryName.ParseFinished(n) != null),
+                [WorkItemState.DeadLetter] = Names(Sub("dead")).Count(n => QueueEntryName.ParseFinished(n) != null),
+            };
+        }
+
+        /// <inheritdoc/>
+        public IEnumerable<WorkItem> List(WorkItemState? state = null, bool readContent = true)
+        {
+            ThrowIfMissing();
+            foreach (WorkItemState s in new[] { WorkItemState.Queued, WorkItemState.Claimed, WorkItemState.Completed, WorkItemState.DeadLetter })
+            {
+                if (state != null && state != s)
+                {
+                    continue;
+                }
+
+                foreach (Entry entry in Entries(s))
+                {
+                    WorkItem item = ToItem(entry);
+                    if (readContent)
+                    {
+                        try
+                        {
+                            ReadContent(item);
+                        }
+                        catch (FileNotFoundException)
+                        {
+                            continue; // It moved on since the listing; it shows in its new state's listing.
+                        }
+                    }
+
+                    yield return item;
+                }
+            }
+        }
+
+        /// <inheritdoc/>
+        public WorkItem Get(string id)
+        {
+            CheckId(id);
+            ThrowIfMissing();
+            for (int attempt = 0; ; attempt++)
+            {
+                Entry entry = FindEntry(id) ?? throw new WorkItemNotFoundException(Location, id);
+                WorkItem item = ToItem(entry);
+                try
+                {
+                    ReadContent(item);
+                    return item;
+                }
+                catch (FileNotFoundException) when (attempt < 10)
+                {
+                    // It changed state between the look-up and the read: look again.
+                }
+            }
+        }
+
+        private void CheckId(string id)
+        {
+            if (FileNameRules.FindViolation(id) is string violation)
+            {
+                throw new InvalidInputException($"The work item id '{id}' is not allowed: {violation}.", nameof(id));
+            }
+        }
+
+        /// <summary>Queued and claimed items: what a capacity limits.</summary>
+        private int CountUnfinished() =>
+            QueuedBuckets().Sum(b => Names(b.Bucket).Count()) + Names(Sub("claimed")).Count();
+
+        /// <summary>The queued items' bucket folders in claim order.</summary>
+        private IEnumerable<(string Bucket, int Priority)> QueuedBuckets()
+        {
+            foreach (string priorityFolder in Names(Sub("ready")).Where(n => n.Length == 4 && n[0] == 'p').OrderByDescending(n => n, StringComparer.Ordinal).ToArray())
+            {
+                if (!int.TryParse(priorityFolder.Substring(1), NumberStyles.None, CultureInfo.InvariantCulture, out int priority))
+                {
+                    continue;
+                }
+
+                foreach (string bucket in Names(Sub("ready", priorityFolder)).OrderBy(n => n, StringComparer.Ordinal).ToArray())
+                {
+                    yield return (System.IO.Path.Combine(Sub("ready", priorityFolder), bucket), priority);
+                }
+            }
+        }
+
+        private IEnumerable<Entry> Entries(WorkItemState state)
+        {
+            switch (state)
+            {
+                case WorkItemState.Queued:
+                    foreach ((string bucket, int priority) in QueuedBuckets())
+                    {
+                        foreach (string name in Names(bucket).OrderBy(n => n, StringComparer.Ordinal))
+                        {
+                            if (QueueEntryName.ParseQueued(name, priority) is QueueEntryName parsed)
+                            {
+                                yield return new Entry(state, bucket, name, parsed);
+                            }
+                        }
+                    }
+
+                    break;
+                case WorkItemState.Claimed:
+                    foreach (string name in Names(Sub("claimed")).OrderBy(n => n, StringComparer.Ordinal))
+                    {
+                        if (QueueEntryName.ParseClaimed(name) is QueueEntryName parsed)
+                        {
+                            yield return new Entry(state, Sub("claimed"), name, parsed);
+                        }
+                    }
+
+                    break;
+                default:
+                    string folder = Sub(state == WorkItemState.Completed ? "done" : "dead");
+                    foreach (string name in Names(folder).OrderBy(n => n, StringComparer.Ordinal))
+                    {
+                        if (QueueEntryName.ParseFinished(name) is QueueEntryName parsed)
+                        {
+                            yield return new Entry(state, folder, name, parsed);
+                        }
+                    }
+
+                    break;
+            }
+        }
+
+        /// <summary>Where the item with this id is now, looking in the small folders first; null when nowhere.</summary>
+        private Entry? FindEntry(string id)
+        {
+            foreach (WorkItemState state in new[] { WorkItemState.Claimed, WorkItemState.Queued, WorkItemState.DeadLetter, WorkItemState.Completed })
+            {
+                foreach (Entry entry in Entries(state))
+                {
+                    if (entry.Parsed.Id == id)
+                    {
+                        return entry;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        private WorkItem ToItem(Entry entry)
+        {
+            QueueEntryName n = entry.Parsed;
+            var item = new WorkItem(Location, n.Id, entry.State, n.Sequence, n.Priority, n.Attempts)
+            {
+                Path = System.IO.Path.Combine(entry.Folder, entry.Name),
+            };
+            if (entry.State == WorkItemState.Queued && n.NotBeforeTicks > 0)
+            {
+                item.NotBefore = new DateTimeOffset(n.NotBeforeTicks, TimeSpan.Zero);
+            }
+
+            if (entry.State == WorkItemState.Claimed)
+            {
+                item.LeaseToken = n.Token;
+                item.LeaseExpires = new DateTimeOffset(n.ExpiresTicks, TimeSpan.Zero);
+                item.HolderProcessId = n.HolderPid;
+            }
+
+            return item;
+        }
+
+        /// <summary>Reads the item's content and its last error, never through a link.</summary>
+        private void ReadContent(WorkItem item)
+        {
+            WorkItemContent.Read(item, PlainFile.ReadAllBytes(item.Path, "work item"));
+            string error = Sub("errors", QueueEntryName.SequenceText(item.Sequence) + ".json");
+            if (PlainFile.Exists(error))
+            {
+                try
+                {
+                    item.LastError = WorkItemContent.ReadError(PlainFile.ReadAllBytes(error, "work item error"));
+                }
+                catch (FileNotFoundException)
+                {
+                }
+            }
+        }
+
+        private readonly struct Entry
+        {
+            public Entry(WorkItemState state, string folder, string name, QueueEntryName parsed)
+            {
+                State = state;
+                Folder = folder;
+                Name = name;
+                Parsed = parsed;
+            }
+
+            public WorkItemState State { get; }
+
+            public string Folder { get; }
+
+            public string Name { get; }
+
+            public QueueEntryName Parsed { get; }
+        }
+    }
+}

@@ -42,7 +42,7 @@ namespace AgentState.Queue
                 {
                     // Durable after the lock is let go: the rename is already visible, and the next claimer need not wait for the disk.
                     Flush(Sub("claimed"));
-                    Flush(claimed.From);
+                    FlushIfPresent(claimed.From);
                     WorkItem item = ToItem(new Entry(WorkItemState.Claimed, Sub("claimed"), claimed.Name.ClaimedName(), claimed.Name));
                     try
                     {

@@ -85,6 +85,7 @@ namespace AgentState.Queue
             {
                 DateTimeOffset waitUntil = DateTimeOffset.UtcNow + capacityWait;
                 var poll = new Random(unchecked(Environment.TickCount ^ temp.GetHashCode()));
+                WorkItem? placed = null;
                 while (true)
                 {
                     cancellation.ThrowIfCancellationRequested();
@@ -92,13 +93,20 @@ namespace AgentState.Queue
                     {
                         if (capacity == null || CountUnfinished() < capacity.Value)
                         {
-                            return PlaceLocked(draft, temp, enqueuedAt);
+                            placed = PlaceLocked(draft, temp, enqueuedAt);
                         }
+                    }
+
+                    if (placed != null)
+                    {
+                        // After the lock: the rename is visible already; its folder's fsync need not hold up other producers.
+                        FlushIfPresent(System.IO.Path.GetDirectoryName(placed.Path)!);
+                        return placed;
                     }
 
                     if (DateTimeOffset.UtcNow >= waitUntil)
                     {
-                        throw new WorkQueueFullException(Location, capacity.Value, capacityWait);
+                        throw new WorkQueueFullException(Location, capacity!.Value, capacityWait);
                     }
 
                     cancellation.WaitHandle.WaitOne(poll.Next(5, 25));
@@ -131,7 +139,6 @@ namespace AgentState.Queue
                 string bucket = EnsureBucket(draft.Priority, sequence);
                 MoveOrFail(temp, bucket, name.QueuedName());
                 placed = true;
-                Flush(bucket);
                 return new WorkItem(Location, draft.Id, WorkItemState.Queued, sequence, draft.Priority, 0)
                 {
                     MaxAttempts = draft.MaxAttempts,
@@ -308,6 +315,21 @@ namespace AgentState.Queue
         }
 
         private static void Flush(string folder) => NativePlatform.Current.FlushDirectory(folder);
+
+        /// <summary>
+        /// Flushes a bucket a rename left, after the lock was let go: a claimer may have removed it since, drained, and a
+        /// removed folder's entries cannot come back, so there is nothing left to flush.
+        /// </summary>
+        private static void FlushIfPresent(string folder)
+        {
+            try
+            {
+                Flush(folder);
+            }
+            catch (IOException) when (!Directory.Exists(folder))
+            {
+            }
+        }
 
         private string Sub(string folder) => System.IO.Path.Combine(Location, folder);
 

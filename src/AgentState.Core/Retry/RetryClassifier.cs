@@ -115,10 +115,14 @@ namespace AgentState.Retry
                 return true;
             }
 
-            Type actual = error.GetType();
-            if (_exceptions.Any(t => t.IsAssignableFrom(actual)))
+            // The exception or one it wraps: hosts such as PowerShell wrap what a script threw.
+            for (Exception? e = error; e != null; e = e.InnerException)
             {
-                return true;
+                Type actual = e.GetType();
+                if (_exceptions.Any(t => t.IsAssignableFrom(actual)))
+                {
+                    return true;
+                }
             }
 
             return _predicate != null && _predicate(error, type);

@@ -138,6 +138,7 @@ namespace AgentState.Tests.Engine
 
             Assert.True(byType.IsRetryable(new ObjectDisposedException("x"), FailureType.Unknown)); // a subclass
             Assert.False(byType.IsRetryable(new ArgumentException("x"), FailureType.Unknown));
+            Assert.True(byType.IsRetryable(new Exception("host wrapper", new InvalidOperationException("inner")), FailureType.Unknown));
             Assert.True(byPredicate.IsRetryable(new ArgumentException("flaky network"), FailureType.Unknown));
             Assert.False(byPredicate.IsRetryable(new ArgumentException("bad input"), FailureType.Unknown));
             Assert.False(plain.IsRetryable(new InvalidOperationException(), FailureType.Unknown));

@@ -18,18 +18,30 @@ namespace AgentState.Queue
 
             // Claim order is priority folders from the highest, buckets and names in ordinal order: count what comes first.
             // Only names are read (no file is opened), and buckets ahead are counted without sorting.
+            // Full paths as the listing gives them, never cut to names: one string per entry, not two (a bucket's paths share
+            // their prefix, so they compare as the names do).
             int ahead = 0;
             foreach ((string bucket, int priority) in QueuedBuckets())
             {
-                string[] names = Names(bucket).ToArray();
-                string? mine = names.FirstOrDefault(n => QueueEntryName.EndsWithId(n, id) && QueueEntryName.ParseQueued(n, priority)?.Id == id);
+                PlainFile.RefuseLink(bucket, Role);
+                var paths = new List<string>(1024);
+                string? mine = null;
+                foreach (string path in Directory.EnumerateFileSystemEntries(bucket))
+                {
+                    paths.Add(path);
+                    if (mine == null && QueueEntryName.EndsWithId(path, id) && QueueEntryName.ParseQueued(System.IO.Path.GetFileName(path), priority)?.Id == id)
+                    {
+                        mine = path;
+                    }
+                }
+
                 if (mine == null)
                 {
-                    ahead += names.Length;
+                    ahead += paths.Count;
                     continue;
                 }
 
-                ahead += names.Count(n => string.CompareOrdinal(n, mine) < 0);
+                ahead += paths.Count(n => string.CompareOrdinal(n, mine) < 0);
                 return new WorkItemPosition(Location, id, WorkItemState.Queued, ahead + 1);
             }
 

@@ -29,9 +29,14 @@ namespace AgentState.Bench
                 var queue = new FolderWorkQueue(folder);
                 int queued = queue.Count()[WorkItemState.Queued];
                 Console.WriteLine($"laid out {queued} queued items in {build.Elapsed.TotalSeconds:0.0} s (names as the engine writes them; not fsynced)");
-                foreach ((string label, int index) in new[] { ("first of the top priority", 0), ("middle", count / 2), ("last", count - 1) })
+                foreach ((string label, int index, bool hint) in new[] { ("first of the top priority", 0, true), ("middle", count / 2, true), ("last", count - 1, true), ("last, without its hint", count - 1, false) })
                 {
                     string id = "item-" + index.ToString(CultureInfo.InvariantCulture);
+                    if (!hint)
+                    {
+                        File.WriteAllBytes(Path.Combine(folder, "ids", id), Array.Empty<byte>()); // the full scan, as for an item queued before hints
+                    }
+
                     int? position = queue.Position(id).Position;
                     var times = new List<double>();
                     var cpu = new List<double>();
@@ -139,7 +144,7 @@ namespace AgentState.Bench
                 Directory.CreateDirectory(bucket);
                 string name = sequence.ToString("D12", CultureInfo.InvariantCulture) + ".0.0." + id;
                 File.WriteAllText(Path.Combine(bucket, name), $"{{\"id\":\"{id}\",\"priority\":{priority},\"maxAttempts\":5,\"enqueuedAt\":\"{enqueuedAt}\",\"payload\":{{\"n\":{i}}}}}\n", Encoding.UTF8);
-                File.WriteAllBytes(Path.Combine(folder, "ids", id), Array.Empty<byte>());
+                File.WriteAllText(Path.Combine(folder, "ids", id), priority.ToString(CultureInfo.InvariantCulture) + " " + sequence.ToString(CultureInfo.InvariantCulture));
             }
 
             File.WriteAllBytes(Path.Combine(folder, "seq", count.ToString("D12", CultureInfo.InvariantCulture)), Array.Empty<byte>());

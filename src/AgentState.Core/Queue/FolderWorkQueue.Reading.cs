@@ -18,6 +18,11 @@ namespace AgentState.Queue
 
             // Claim order is priority folders from the highest, buckets and names in ordinal order: count what comes first.
             // Only names are read (no file is opened), and buckets ahead are counted without sorting.
+            if (PositionFromHint(id) is WorkItemPosition quick)
+            {
+                return quick;
+            }
+
             // Full paths as the listing gives them, never cut to names: one string per entry, not two (a bucket's paths share
             // their prefix, so they compare as the names do).
             int ahead = 0;
@@ -49,13 +54,68 @@ namespace AgentState.Queue
             return new WorkItemPosition(Location, id, entry.State, entry.State == WorkItemState.Queued ? (int?)ahead : null);
         }
 
+        /// <summary>
+        /// The fast way: the id's hint names the item's priority and sequence, so only its own bucket is listed; the buckets
+        /// ahead are counted without decoding their names. Null when the hint is missing or no longer right.
+        /// </summary>
+        private WorkItemPosition? PositionFromHint(string id)
+        {
+            string[] hint;
+            try
+            {
+                hint = System.Text.Encoding.ASCII.GetString(PlainFile.ReadAllBytes(Sub("ids", id), "work item id")).Split(' ');
+            }
+            catch (FileNotFoundException)
+            {
+                return null;
+            }
+
+            if (hint.Length != 2 || !int.TryParse(hint[0], NumberStyles.None, CultureInfo.InvariantCulture, out int priority)
+                || !long.TryParse(hint[1], NumberStyles.None, CultureInfo.InvariantCulture, out long sequence))
+            {
+                return null;
+            }
+
+            string bucket = Sub("ready", QueueEntryName.PriorityFolder(priority));
+            bucket = System.IO.Path.Combine(bucket, QueueEntryName.BucketFolder(sequence));
+            string prefix = QueueEntryName.SequenceText(sequence) + ".";
+            string? mine = null;
+            var names = new List<string>(1024);
+            foreach (string name in Names(bucket))
+            {
+                names.Add(name);
+                if (name.StartsWith(prefix, StringComparison.Ordinal) && QueueEntryName.ParseQueued(name, priority)?.Id == id)
+                {
+                    mine = name;
+                }
+            }
+
+            if (mine == null)
+            {
+                return null;
+            }
+
+            int ahead = names.Count(n => string.CompareOrdinal(n, mine) < 0);
+            foreach ((string before, int _) in QueuedBuckets())
+            {
+                if (string.Equals(before, bucket, StringComparison.Ordinal))
+                {
+                    return new WorkItemPosition(Location, id, WorkItemState.Queued, ahead + 1);
+                }
+
+                ahead += (int)CountIn(before);
+            }
+
+            return null;
+        }
+
         /// <inheritdoc/>
         public IReadOnlyDictionary<WorkItemState, int> Count()
         {
             ThrowIfMissing();
             return new Dictionary<WorkItemState, int>
             {
-                [WorkItemState.Queued] = QueuedBuckets().Sum(b => Names(b.Bucket).Count()),
+                [WorkItemState.Queued] = (int)QueuedBuckets().Sum(b => CountIn(b.Bucket)),
                 [WorkItemState.Claimed] = Names(Sub("claimed")).Count(n => QueueEntryName.ParseClaimed(n) != null),
                 [WorkItemState.Completed] = Names(Sub("done")).Count(n => QueueEntryName.ParseFinished(n) != null),
                 [WorkItemState.DeadLetter] = Names(Sub("dead")).Count(n => QueueEntryName.ParseFinished(n) != null),
@@ -124,7 +184,14 @@ namespace AgentState.Queue
 
         /// <summary>Queued and claimed items: what a capacity limits.</summary>
         private int CountUnfinished() =>
-            QueuedBuckets().Sum(b => Names(b.Bucket).Count()) + Names(Sub("claimed")).Count();
+            (int)QueuedBuckets().Sum(b => CountIn(b.Bucket)) + Names(Sub("claimed")).Count();
+
+        /// <summary>A bucket's entries, counted without decoding names where the platform can.</summary>
+        private static long CountIn(string bucket)
+        {
+            PlainFile.RefuseLink(bucket, Role);
+            return Platform.NativePlatform.Current.CountEntries(bucket) ?? Directory.EnumerateFileSystemEntries(bucket).LongCount();
+        }
 
         /// <summary>The queued items' bucket folders in claim order.</summary>
         private IEnumerable<(string Bucket, int Priority)> QueuedBuckets()

@@ -129,6 +129,7 @@ namespace AgentState.Queue
             try
             {
                 long sequence = NextSequence();
+                WriteHint(draft.Id, draft.Priority, sequence);
                 var name = new QueueEntryName
                 {
                     Sequence = sequence,
@@ -244,6 +245,20 @@ namespace AgentState.Queue
 
             // Durable before the item is placed, so that a durable item always has its id taken.
             Flush(Sub("ids"));
+        }
+
+        /// <summary>
+        /// Writes "priority sequence" into the id's reservation: a hint, not fsynced, that lets Position go straight to the
+        /// item's bucket. It is checked against the names on every use, so a missing or stale hint costs only speed.
+        /// </summary>
+        private void WriteHint(string id, int priority, long sequence)
+        {
+            byte[] hint = System.Text.Encoding.ASCII.GetBytes(priority.ToString(CultureInfo.InvariantCulture) + " " + sequence.ToString(CultureInfo.InvariantCulture));
+            using (FileStream stream = NativePlatform.Current.OpenPlainFile(Sub("ids", id), FileMode.Open, FileAccess.Write, FileShare.ReadWrite, "work item id"))
+            {
+                stream.SetLength(0);
+                stream.Write(hint, 0, hint.Length);
+            }
         }
 
         /// <summary>The next sequence number: <c>seq/&lt;n&gt;</c> renamed to <c>n+1</c>. An empty file's rename needs only the folder's fsync.</summary>

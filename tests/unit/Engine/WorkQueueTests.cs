@@ -120,6 +120,54 @@ namespace AgentState.Tests.Engine
         }
 
         [Fact]
+        public void Position_is_the_same_with_the_ids_hint_stale_or_missing()
+        {
+            FolderWorkQueue queue = Open();
+            for (int i = 0; i < 2100; i++)
+            {
+                queue.Enqueue(Draft("i" + i, i % 3));
+            }
+
+            for (int i = 0; i < 100; i++)
+            {
+                WorkItem claimed = queue.Claim(Holder(100), Lease)!;
+                queue.Complete(claimed.Id, claimed.LeaseToken!);
+            }
+
+            string[] probes = { "i0", "i1", "i2", "i1500", "i2097", "i2098", "i2099", "i700" };
+            int?[] hinted = probes.Select(id => queue.Position(id).Position).ToArray();
+            string ids = Path.Combine(QueuePath, "ids");
+            File.WriteAllText(Path.Combine(ids, "i1500"), "1 999999");
+            File.WriteAllText(Path.Combine(ids, "i2097"), "garbage");
+            File.WriteAllBytes(Path.Combine(ids, "i2098"), Array.Empty<byte>());
+            File.Delete(Path.Combine(ids, "i2099"));
+            int?[] scanned = probes.Select(id => queue.Position(id).Position).ToArray();
+
+            // Priority 2 first (700 items, the first 100 of which were claimed), then 1 (700), then 0 (700), each spread
+            // over three buckets: i1500 is the 501st item of priority 0, behind 600 + 700 others.
+            Assert.Equal(new int?[] { 1301, 601, null, 1801, 2000, 1300, 600, 834 }, hinted);
+            Assert.Equal(hinted, scanned);
+        }
+
+        [Fact]
+        public void Counting_a_folders_entries_matches_its_listing_and_refuses_a_link()
+        {
+            string folder = _folder.File("many");
+            Directory.CreateDirectory(folder);
+            for (int i = 0; i < 1500; i++)
+            {
+                File.WriteAllBytes(Path.Combine(folder, "entry-with-a-longish-name-" + i), Array.Empty<byte>());
+            }
+
+            Directory.CreateDirectory(Path.Combine(folder, "sub"));
+            File.CreateSymbolicLink(_folder.File("link"), folder);
+
+            Assert.Equal(1501, AgentState.Platform.NativePlatform.Current.CountEntries(folder));
+            Assert.Null(AgentState.Platform.NativePlatform.Current.CountEntries(_folder.File("link")));
+            Assert.Null(AgentState.Platform.NativePlatform.Current.CountEntries(_folder.File("missing")));
+        }
+
+        [Fact]
         public void An_item_is_not_claimed_before_its_not_before_time()
         {
             FolderWorkQueue queue = Open();

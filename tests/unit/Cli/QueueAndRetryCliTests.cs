@@ -129,7 +129,15 @@ namespace AgentState.Tests.Cli
         [Fact]
         public async Task Sigint_stops_the_retry_wait_at_once()
         {
-            using Process retry = CliProcess.Start(new[] { "retry", "-v", "--initial-delay", "3600", "--max-delay", "7200", "--no-jitter", "--", "sh", "-c", "exit 124" });
+            // Through env --default-signal: a test run started in the background of a non-interactive shell inherits SIGINT
+            // ignored, and .NET leaves an inherited ignore alone, as a program run under nohup should.
+            var info = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (string argument in new[] { "--default-signal=INT", CliProcess.DotNet, RepoPaths.CliAssembly, "retry", "-v", "--initial-delay", "3600", "--max-delay", "7200", "--no-jitter", "--", "sh", "-c", "exit 124" })
+            {
+                info.ArgumentList.Add(argument);
+            }
+
+            using Process retry = Process.Start(info)!;
             Task<string> output = retry.StandardOutput.ReadToEndAsync();
             string? line;
             while ((line = await retry.StandardError.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2))) != null && !line.Contains("Retrying in 3600 s"))

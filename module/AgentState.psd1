@@ -34,10 +34,19 @@
         'Watch-Trajectory'
         'Export-Trajectory'
         'Repair-Trajectory'
+        'Invoke-WithRetry'
+        'Add-AgentWorkItem'
+        'Get-AgentWorkItem'
+        'Get-AgentWorkItemPosition'
+        'Receive-AgentWorkItem'
+        'Update-AgentWorkItemLease'
+        'Complete-AgentWorkItem'
+        'Stop-AgentWorkItem'
     )
     VariablesToExport    = @()
     AliasesToExport      = @(
         'Rebuild-StateFromSummary'
+        'Fail-AgentWorkItem'
     )
     PrivateData          = @{
         PSData = @{

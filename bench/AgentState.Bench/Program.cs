@@ -22,6 +22,21 @@ namespace AgentState.Bench
                 return LockWaitMeasurement.Work(args);
             }
 
+            if (args.Length > 0 && args[0] == "queue-position")
+            {
+                return QueueMeasurement.Position(args);
+            }
+
+            if (args.Length > 0 && args[0] == "queue-throughput")
+            {
+                return QueueMeasurement.Throughput(args);
+            }
+
+            if (args.Length > 0 && args[0] == "queue-consumer")
+            {
+                return QueueMeasurement.Consume(args);
+            }
+
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
             return 0;
         }

@@ -11,5 +11,8 @@ namespace AgentState.Cli
 
         /// <summary>The command line was wrong.</summary>
         public const int Usage = 2;
+
+        /// <summary><c>queue claim</c> found no due item within its wait.</summary>
+        public const int NothingToClaim = 3;
     }
 }

@@ -19,6 +19,8 @@ namespace AgentState.Cli
                 StateCommand.Create(),
                 HistoryCommand.Create(),
                 TrajectoryCommand.Create(),
+                RetryCommand.Create(),
+                QueueCommand.Create(),
             };
 
             ParseResult parsed = root.Parse(args);

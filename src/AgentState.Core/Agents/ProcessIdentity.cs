@@ -32,14 +32,17 @@ namespace AgentState.Agents
         /// True when the record's pid runs on this machine and, where the record holds its start time, is the
         /// same process (not a later one that reused the id). False when it was recorded on another host.
         /// </summary>
-        public static bool IsAlive(AgentStateRecord record)
-        {
-            if (record.ProcessId is not int pid)
-            {
-                return false;
-            }
+        public static bool IsAlive(AgentStateRecord record) =>
+            record.ProcessId is int pid && IsAlive(pid, record.ProcessStartTime, record.Host);
 
-            if (record.Host != null && !string.Equals(record.Host, HostName, StringComparison.OrdinalIgnoreCase))
+        /// <summary>
+        /// True when <paramref name="processId"/> runs on this machine (when <paramref name="host"/> is null or names it)
+        /// and, where <paramref name="startTime"/> is known, is the same process, not a later one that reused the id.
+        /// </summary>
+        public static bool IsAlive(int processId, DateTimeOffset? startTime, string? host)
+        {
+            int pid = processId;
+            if (host != null && !string.Equals(host, HostName, StringComparison.OrdinalIgnoreCase))
             {
                 return false;
             }
@@ -49,7 +52,7 @@ namespace AgentState.Agents
                 return false;
             }
 
-            if (record.ProcessStartTime is DateTimeOffset recorded)
+            if (startTime is DateTimeOffset recorded)
             {
                 DateTimeOffset? actual = StartTimeOf(pid);
                 return actual == null || (actual.Value - recorded).Duration() <= StartTimeTolerance;

@@ -59,6 +59,12 @@ namespace AgentState.Platform
         /// <exception cref="DirectoryNotFoundException">Nothing is there.</exception>
         public abstract PinnedFolder OpenPlainFolder(string path, string role);
 
+        /// <summary>
+        /// How many entries a folder holds, counted without making a string of each name; null where the platform has no
+        /// such call, or the folder cannot be opened as a plain folder (a link is not followed), so that the caller lists it.
+        /// </summary>
+        public virtual long? CountEntries(string folder) => null;
+
         /// <summary>"a symbolic link to '…'" when <paramref name="path"/> itself is a link (not followed); else null.</summary>
         public string? DescribeLink(string path)
         {

@@ -1,0 +1,76 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using AgentState.Commands.Infrastructure;
+using AgentState.Queue;
+
+namespace AgentState.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Claims the next due work item under a lease: exactly one consumer gets each item, however many there are.</para>
+    /// <para type="description">The claim is held by this PowerShell process (or -HolderProcessId) until -Lease runs out; renew it with Update-AgentWorkItemLease, finish it with Complete-AgentWorkItem or Stop-AgentWorkItem. If the holder dies, or the lease runs out, the item returns to the queue at the next claim, its attempt counted. Emits nothing when no item was due within -Wait.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Receive, "AgentWorkItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+    [OutputType(typeof(WorkItem))]
+    public sealed class ReceiveAgentWorkItemCommand : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+
+        /// <summary>How long the claim is held unless renewed (seconds or a TimeSpan; default 5 minutes).</summary>
+        [Parameter]
+        [SecondsToTimeSpan]
+        public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
+
+        /// <summary>How long to wait for a due item (seconds or a TimeSpan; default 0: look once).</summary>
+        [Parameter]
+        [SecondsToTimeSpan]
+        public TimeSpan? Wait { get; set; }
+
+        /// <summary>The process whose death returns the item (default: this PowerShell process).</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? HolderProcessId { get; set; }
+
+        /// <summary>The queue's folder. Default: $env:AGENTSTATE_QUEUE, else ./.agentstate/queue.</summary>
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [EmptyAsAbsent]
+        public string? Queue { get; set; }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            FolderWorkQueue? queue = WorkQueueResolver.Open(this, Queue);
+            if (queue == null || !ShouldProcess(queue.Location, "Claim the next work item"))
+            {
+                return;
+            }
+
+            try
+            {
+                LeaseHolder holder = HolderProcessId is int pid ? LeaseHolder.ForProcess(pid) : LeaseHolder.Current;
+                WorkItem? item = queue.Claim(holder, Lease, Wait ?? TimeSpan.Zero, _stopping.Token);
+                if (item == null)
+                {
+                    WriteVerbose($"No item in '{queue.Location}' was due.");
+                    return;
+                }
+
+                WriteObject(WorkItemOutput.For(item));
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
+            catch (Exception ex) when (WorkQueueErrors.For(ex, queue.Location) is ErrorRecord error)
+            {
+                WriteError(error);
+            }
+        }
+
+        /// <inheritdoc />
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <inheritdoc />
+        public void Dispose() => _stopping.Dispose();
+    }
+}

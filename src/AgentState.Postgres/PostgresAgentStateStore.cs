@@ -21,6 +21,10 @@ namespace AgentState.Postgres
         private const int ScanBatch = 1000;
         private const string Columns = "agent_id, doc::text";
 
+        // The file store lists <id>.json names in ordinal order ("a.9.json" before "a.json"): the same order here, by the
+        // expression index of the first schema version.
+        private const string OrderKey = "((agent_id || '.json') COLLATE \"C\")";
+
         private readonly PostgresGateway _gateway;
         private readonly string _table;
         private readonly Func<DateTimeOffset> _clock;
@@ -214,7 +218,7 @@ namespace AgentState.Postgres
                 var batch = _gateway.InTransaction("list the incomplete agents", (connection, transaction) =>
                 {
                     using var command = new NpgsqlCommand(
-                        $"SELECT {Columns}, extract(epoch FROM now() - heartbeat)::float8 FROM {_table} WHERE incomplete AND agent_id COLLATE \"C\" > @after ORDER BY agent_id COLLATE \"C\" LIMIT {ScanBatch}",
+                        $"SELECT {Columns}, extract(epoch FROM now() - heartbeat)::float8 FROM {_table} WHERE incomplete AND {OrderKey} > @after ORDER BY {OrderKey} LIMIT {ScanBatch}",
                         connection, transaction);
                     command.Parameters.AddWithValue("after", after);
                     var rows = new List<(AgentStateEntry Entry, double HeartbeatAge)>();
@@ -245,22 +249,28 @@ namespace AgentState.Postgres
                     yield break;
                 }
 
-                after = IdOf(batch[batch.Count - 1].Entry);
+                after = IdOf(batch[batch.Count - 1].Entry) + ".json";
             }
         }
 
         /// <summary>
-        /// A pid means something only on its own host: there, the process is asked; elsewhere (or with no host recorded)
-        /// the agent is alive while its record was written within the heartbeat timeout.
+        /// A pid means something only on its own host: recorded here (or with no host, as the file store reads it), the
+        /// process is asked; recorded on another host, the agent is alive while its row was written within the heartbeat
+        /// timeout, by the server's clock.
         /// </summary>
         private bool IsAlive(AgentStateRecord record, double heartbeatAgeSeconds)
         {
-            if (record.ProcessId != null && record.Host != null && string.Equals(record.Host, ProcessIdentity.HostName, StringComparison.OrdinalIgnoreCase))
+            if (record.ProcessId == null)
+            {
+                return false;
+            }
+
+            if (record.Host == null || string.Equals(record.Host, ProcessIdentity.HostName, StringComparison.OrdinalIgnoreCase))
             {
                 return ProcessIdentity.IsAlive(record);
             }
 
-            return record.ProcessId != null && heartbeatAgeSeconds <= _heartbeatTimeout.TotalSeconds;
+            return heartbeatAgeSeconds <= _heartbeatTimeout.TotalSeconds;
         }
 
         private IEnumerable<AgentStateEntry> Batches(string where, Func<string, bool>? idFilter, DateTimeOffset? cutoff = null)
@@ -274,7 +284,7 @@ namespace AgentState.Postgres
                 {
                     string filter = where.Length == 0 ? string.Empty : where + " AND ";
                     using var command = new NpgsqlCommand(
-                        $"SELECT {Columns} FROM {_table} WHERE {filter}agent_id COLLATE \"C\" > @after ORDER BY agent_id COLLATE \"C\" LIMIT {ScanBatch}", connection, transaction);
+                        $"SELECT {Columns} FROM {_table} WHERE {filter}{OrderKey} > @after ORDER BY {OrderKey} LIMIT {ScanBatch}", connection, transaction);
                     command.Parameters.AddWithValue("after", after);
                     if (cutoff is DateTimeOffset limit)
                     {
@@ -304,7 +314,7 @@ namespace AgentState.Postgres
                     yield break;
                 }
 
-                after = page[page.Count - 1].Id;
+                after = page[page.Count - 1].Id + ".json";
             }
         }
 

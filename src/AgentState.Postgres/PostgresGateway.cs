@@ -93,12 +93,9 @@ namespace AgentState.Postgres
                         || postgres.SqlState == PostgresErrorCodes.CannotConnectNow
                         || postgres.SqlState == PostgresErrorCodes.SerializationFailure
                         || postgres.SqlState == PostgresErrorCodes.DeadlockDetected;
+                // Only Npgsql's own: the work's exceptions (AgentStateExistsException is an IOException too) pass on untouched.
                 case NpgsqlException npgsql:
                     return npgsql.IsTransient || npgsql.InnerException is IOException || npgsql.InnerException is SocketException || npgsql.InnerException is TimeoutException;
-                case IOException _:
-                case SocketException _:
-                case TimeoutException _:
-                    return true;
                 case InvalidOperationException invalid when invalid.Source == "Npgsql":
                     // Npgsql reports a connection it found broken mid-work this way.
                     return invalid.Message.IndexOf("broken", StringComparison.OrdinalIgnoreCase) >= 0;

@@ -29,6 +29,7 @@ CREATE TABLE {0}.agent_state (
     pid          integer,
     heartbeat    timestamptz NOT NULL DEFAULT now()
 );
+CREATE INDEX agent_state_file_order ON {0}.agent_state (((agent_id || '.json') COLLATE ""C""));
 CREATE INDEX agent_state_status ON {0}.agent_state (status);
 CREATE INDEX agent_state_type ON {0}.agent_state (agent_type);
 CREATE INDEX agent_state_incomplete ON {0}.agent_state (began_at, agent_id) WHERE incomplete;

@@ -47,7 +47,8 @@ namespace AgentState.Agents
 
         /// <summary>
         /// Every record, or the reason one could not be read; with <paramref name="idFilter"/>, only agents whose id it
-        /// accepts. In agent id order (ordinal) when <paramref name="sorted"/>.
+        /// accepts. When <paramref name="sorted"/>, in the ordinal order of the
+        /// file names <c>&lt;id&gt;.json</c> (so <c>a.9</c> comes before <c>a</c>), which every backend keeps.
         /// </summary>
         /// <exception cref="AgentStoreNotFoundException">The store does not exist (thrown by the call, not by the first read).</exception>
         IEnumerable<AgentStateEntry> Scan(Func<string, bool>? idFilter = null, bool sorted = true);

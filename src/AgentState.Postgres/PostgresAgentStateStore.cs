@@ -36,7 +36,7 @@ namespace AgentState.Postgres
 
         internal PostgresAgentStateStore(PostgresAddress address, StoreOpenOptions options)
         {
-            _gateway = new PostgresGateway(address);
+            _gateway = new PostgresGateway(address, options.RetryFor);
             _table = address.Schema + ".agent_state";
             _clock = options.Clock ?? (() => DateTimeOffset.Now);
             _lockTimeout = options.LockTimeout ?? TimeSpan.FromSeconds(10);
@@ -421,19 +421,14 @@ namespace AgentState.Postgres
                     return;
                 }
 
-                _gateway.InTransaction("open the store", (connection, transaction) =>
+                int version = _gateway.InTransaction("open the store", (connection, transaction) => PostgresSchema.CurrentVersion(connection, transaction, Schema));
+                if (version > PostgresSchema.Latest)
                 {
-                    int version = PostgresSchema.CurrentVersion(connection, transaction, Schema);
-                    if (version == PostgresSchema.Latest)
-                    {
-                        return 0;
-                    }
+                    throw PostgresSchema.NewerThanModule(Schema, version);
+                }
 
-                    if (version > PostgresSchema.Latest)
-                    {
-                        throw PostgresSchema.NewerThanModule(Schema, version);
-                    }
-
+                if (version < PostgresSchema.Latest)
+                {
                     if (!_initialize)
                     {
                         string hint = $"run 'agentstate db init --store <connection>' or open it with -InitializeStore (--init, ${StoreOpenOptions.InitializeVariable}=1)";
@@ -445,9 +440,9 @@ namespace AgentState.Postgres
                         throw new InvalidOperationException($"The schema '{Schema}' of '{Location}' is at version {version}; this module needs {PostgresSchema.Latest}: {hint}.");
                     }
 
-                    PostgresSchema.Migrate(connection, transaction, Schema);
-                    return 0;
-                });
+                    _gateway.InTransaction($"initialize the schema '{Schema}'", (connection, transaction) => PostgresSchema.Migrate(connection, transaction, Schema), PostgresSchema.LockName(Schema));
+                }
+
                 _ready = true;
             }
         }

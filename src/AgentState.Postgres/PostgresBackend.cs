@@ -14,8 +14,8 @@ namespace AgentState.Postgres
         public string Initialize(string connection, StoreOpenOptions options)
         {
             PostgresAddress address = PostgresAddress.Parse(connection, options.Schema);
-            var gateway = new PostgresGateway(address);
-            string done = gateway.InTransaction($"initialize the schema '{address.Schema}'", (c, t) => PostgresSchema.Migrate(c, t, address.Schema));
+            var gateway = new PostgresGateway(address, options.RetryFor);
+            string done = gateway.InTransaction($"initialize the schema '{address.Schema}'", (c, t) => PostgresSchema.Migrate(c, t, address.Schema), PostgresSchema.LockName(address.Schema));
             return done + " (" + address.Location + ")";
         }
     }

@@ -36,7 +36,11 @@ namespace AgentState.Postgres
         /// <summary>Runs <paramref name="work"/> in a transaction and commits it.</summary>
         /// <param name="what">What the work does, for messages ("update the agent 'a1'").</param>
         /// <param name="work">The work; an exception from it rolls the transaction back and is passed on (retried only when it is a connection failure).</param>
-        public T InTransaction<T>(string what, Func<NpgsqlConnection, NpgsqlTransaction, T> work)
+        /// <param name="sessionLock">
+        /// When given, an advisory lock of that name is held around the transaction: taken before it begins, so that the
+        /// transaction sees the catalog as the previous holder left it (schema migrations).
+        /// </param>
+        public T InTransaction<T>(string what, Func<NpgsqlConnection, NpgsqlTransaction, T> work, string? sessionLock = null)
         {
             DateTime deadline = DateTime.UtcNow + RetryFor;
             TimeSpan pause = TimeSpan.FromMilliseconds(50);
@@ -46,11 +50,26 @@ namespace AgentState.Postgres
                 try
                 {
                     using NpgsqlConnection connection = _source.OpenConnection();
-                    using NpgsqlTransaction transaction = connection.BeginTransaction();
-                    T result = work(connection, transaction);
-                    commitSent = true;
-                    transaction.Commit();
-                    return result;
+                    if (sessionLock != null)
+                    {
+                        Advisory(connection, "pg_advisory_lock", sessionLock);
+                    }
+
+                    try
+                    {
+                        using NpgsqlTransaction transaction = connection.BeginTransaction();
+                        T result = work(connection, transaction);
+                        commitSent = true;
+                        transaction.Commit();
+                        return result;
+                    }
+                    finally
+                    {
+                        if (sessionLock != null && connection.State == System.Data.ConnectionState.Open)
+                        {
+                            Advisory(connection, "pg_advisory_unlock", sessionLock);
+                        }
+                    }
                 }
                 catch (Exception ex) when (IsConnectionFailure(ex))
                 {
@@ -102,6 +121,13 @@ namespace AgentState.Postgres
                 default:
                     return false;
             }
+        }
+
+        private static void Advisory(NpgsqlConnection connection, string function, string name)
+        {
+            using var command = new NpgsqlCommand($"SELECT {function}(hashtext(@key))", connection);
+            command.Parameters.AddWithValue("key", name);
+            command.ExecuteNonQuery();
         }
 
         private static string Describe(Exception ex) => ex is PostgresException postgres ? $"{postgres.SqlState}: {postgres.MessageText}" : ex.Message;

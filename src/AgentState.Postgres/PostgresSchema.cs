@@ -56,16 +56,13 @@ CREATE INDEX agent_state_liveness ON {0}.agent_state (host, heartbeat);
             return Convert.ToInt32(version.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        /// <summary>Creates the schema or brings it to <see cref="Latest"/>, under a lock that makes concurrent first uses wait for one another.</summary>
+        /// <summary>The advisory lock a migration runs under (<see cref="PostgresGateway.InTransaction"/>'s session lock), so that concurrent first uses wait for one another.</summary>
+        public static string LockName(string schema) => "agentstate schema " + schema;
+
+        /// <summary>Creates the schema or brings it to <see cref="Latest"/>; run it under <see cref="LockName"/>.</summary>
         /// <returns>What was done, in one line.</returns>
         public static string Migrate(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema)
         {
-            using (var gate = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtext(@key))", connection, transaction))
-            {
-                gate.Parameters.AddWithValue("key", "agentstate schema " + schema);
-                gate.ExecuteNonQuery();
-            }
-
             int from = CurrentVersion(connection, transaction, schema);
             if (from > Latest)
             {

@@ -23,6 +23,12 @@ namespace AgentState.Stores
         /// <summary>After how long without a write an agent recorded on another host counts as not alive; null for 60 seconds.</summary>
         public TimeSpan? HeartbeatTimeout { get; set; }
 
+        /// <summary>
+        /// How long a database store keeps trying work that certainly did not commit (connection refused, a server
+        /// restarting) before it reports the failure; null for 30 seconds.
+        /// </summary>
+        public TimeSpan? RetryFor { get; set; }
+
         /// <summary>The variable that asks for <see cref="Initialize"/> wherever a store is opened.</summary>
         public const string InitializeVariable = "AGENTSTATE_STORE_INIT";
 

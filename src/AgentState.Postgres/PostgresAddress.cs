@@ -89,44 +89,63 @@ namespace AgentState.Postgres
 
         private static NpgsqlConnectionStringBuilder FromUri(string text, ref string? schema)
         {
-            Uri uri;
-            try
+            // Read by hand, as libpq reads it: System.Uri refuses what libpq allows, such as no host at all
+            // (postgresql://user@/db?host=/run/postgresql for a Unix socket) or several hosts (h1:5432,h2:5433).
+            string rest = text.Substring(text.IndexOf("://", StringComparison.Ordinal) + 3);
+            string query = string.Empty;
+            int mark = rest.IndexOf('?');
+            if (mark >= 0)
             {
-                uri = new Uri(text);
+                query = rest.Substring(mark + 1);
+                rest = rest.Substring(0, mark);
             }
-            catch (UriFormatException ex)
+
+            string database = string.Empty;
+            int slash = rest.IndexOf('/');
+            if (slash >= 0)
             {
-                throw new ArgumentException($"The PostgreSQL URI is not valid: {ex.Message}", "store", ex);
+                database = rest.Substring(slash + 1);
+                rest = rest.Substring(0, slash);
             }
 
             var builder = new NpgsqlConnectionStringBuilder();
-            if (!string.IsNullOrEmpty(uri.Host))
+            int at = rest.LastIndexOf('@');
+            if (at >= 0)
             {
-                builder.Host = Uri.UnescapeDataString(uri.Host);
-            }
-
-            if (uri.Port > 0)
-            {
-                builder.Port = uri.Port;
-            }
-
-            if (!string.IsNullOrEmpty(uri.UserInfo))
-            {
-                string[] parts = uri.UserInfo.Split(new[] { ':' }, 2);
+                string[] parts = rest.Substring(0, at).Split(new[] { ':' }, 2);
                 builder.Username = Uri.UnescapeDataString(parts[0]);
                 if (parts.Length > 1)
                 {
                     builder.Password = Uri.UnescapeDataString(parts[1]);
                 }
+
+                rest = rest.Substring(at + 1);
             }
 
-            string database = uri.AbsolutePath.TrimStart('/');
+            if (rest.Length > 0)
+            {
+                int colon = rest.LastIndexOf(':');
+                bool portGiven = rest.IndexOf(',') < 0 && colon > rest.LastIndexOf(']');
+                if (portGiven)
+                {
+                    if (!int.TryParse(rest.Substring(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port))
+                    {
+                        throw new ArgumentException($"The PostgreSQL URI's port '{rest.Substring(colon + 1)}' is not a number.", "store");
+                    }
+
+                    builder.Port = port;
+                    rest = rest.Substring(0, colon);
+                }
+
+                builder.Host = Uri.UnescapeDataString(rest.Trim('[', ']'));
+            }
+
             if (database.Length > 0)
             {
                 builder.Database = Uri.UnescapeDataString(database);
             }
 
-            foreach (string pair in uri.Query.TrimStart('?').Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries))
+            foreach (string pair in query.Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries))
             {
                 string[] kv = pair.Split(new[] { '=' }, 2);
                 string key = Uri.UnescapeDataString(kv[0]).ToLowerInvariant();

@@ -376,8 +376,38 @@ namespace AgentState.Postgres
                 throw new AgentStateCorruptException(path, "its agent_id is not the row's agent id '" + agentId + "'");
             }
 
-            // The layout of a new record, not the row's: jsonb keeps no key order or spacing to write back.
-            return new AgentStateRecord(path, agentId, fields, null, Location);
+            // jsonb keeps no key order: the seed's fields go back into the seed's order, any others follow as stored.
+            return new AgentStateRecord(path, agentId, InSeedOrder(fields), null, Location);
+        }
+
+        private static readonly string[] SeedOrder =
+        {
+            AgentStateFields.AgentId, AgentStateFields.AgentName, AgentStateFields.AgentType, AgentStateFields.ParentAgentId,
+            AgentStateFields.Model, AgentStateFields.Prompt, AgentStateFields.LoadPercentage, AgentStateFields.EstimatedDuration,
+            AgentStateFields.Metadata, AgentStateFields.Status, AgentStateFields.ProcessId, AgentStateFields.StartedAt,
+            AgentStateFields.Progress, AgentStateFields.CreatedAt, AgentStateFields.LastUpdated,
+        };
+
+        private static OrderedJsonObject InSeedOrder(OrderedJsonObject stored)
+        {
+            var ordered = new OrderedJsonObject();
+            foreach (string key in SeedOrder)
+            {
+                if (stored.ContainsKey(key))
+                {
+                    ordered[key] = stored[key];
+                }
+            }
+
+            foreach (KeyValuePair<string, object?> field in stored)
+            {
+                if (!ordered.ContainsKey(field.Key))
+                {
+                    ordered[field.Key] = field.Value;
+                }
+            }
+
+            return ordered;
         }
 
         private const string InsertColumns =
@@ -437,7 +467,7 @@ namespace AgentState.Postgres
                             throw new AgentStoreNotFoundException(Location, $"Cannot find the agent store '{Location}': the database has no schema '{Schema}' with AgentState's tables; {hint}.");
                         }
 
-                        throw new InvalidOperationException($"The schema '{Schema}' of '{Location}' is at version {version}; this module needs {PostgresSchema.Latest}: {hint}.");
+                        throw new StoreSchemaException($"The schema '{Schema}' of '{Location}' is at version {version}; this module needs {PostgresSchema.Latest}: {hint}.");
                     }
 
                     _gateway.InTransaction($"initialize the schema '{Schema}'", (connection, transaction) => PostgresSchema.Migrate(connection, transaction, Schema), PostgresSchema.LockName(Schema));

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using AgentState.Stores;
 using Npgsql;
 
 namespace AgentState.Postgres
@@ -90,8 +91,8 @@ CREATE TABLE IF NOT EXISTS {schema}.schema_version (
                 : from == 0 ? $"Created the schema '{schema}' at version {Latest}." : $"Migrated the schema '{schema}' from version {from} to {Latest}.";
         }
 
-        public static InvalidOperationException NewerThanModule(string schema, int version) =>
-            new InvalidOperationException($"The schema '{schema}' is at version {version}, newer than this module knows ({Latest}): update AgentState before using this store.");
+        public static StoreSchemaException NewerThanModule(string schema, int version) =>
+            new StoreSchemaException($"The schema '{schema}' is at version {version}, newer than this module knows ({Latest}): update AgentState before using this store.");
 
         private static void Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql)
         {

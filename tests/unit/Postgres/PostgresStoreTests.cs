@@ -57,7 +57,7 @@ namespace AgentState.Tests.Postgres
             Scalar($"INSERT INTO {schema}.schema_version (version, description) VALUES (99, 'from the future') RETURNING version");
 
             IAgentStateStore store = Backend.OpenAgentStates(_postgres.Server.ConnectionString, new StoreOpenOptions { Schema = schema, Initialize = true });
-            var refused = Assert.Throws<InvalidOperationException>(() => store.Scan().ToList());
+            var refused = Assert.Throws<StoreSchemaException>(() => store.Scan().ToList());
 
             Assert.Contains("version 99, newer than this module knows (1)", refused.Message);
             Assert.Equal(2, Scalar($"SELECT count(*) FROM {schema}.schema_version"));

@@ -461,7 +461,7 @@ namespace AgentState.Postgres
                 {
                     if (!_initialize)
                     {
-                        string hint = $"run 'agentstate db init --store <connection>' or open it with -InitializeStore (--init, ${StoreOpenOptions.InitializeVariable}=1)";
+                        string hint = $"run 'agentstate db init --store <connection>', or set ${StoreOpenOptions.InitializeVariable}=1 (--init on the CLI) to create it on first use";
                         if (version == 0)
                         {
                             throw new AgentStoreNotFoundException(Location, $"Cannot find the agent store '{Location}': the database has no schema '{Schema}' with AgentState's tables; {hint}.");

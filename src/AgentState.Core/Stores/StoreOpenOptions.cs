@@ -13,7 +13,7 @@ namespace AgentState.Stores
 
         /// <summary>
         /// Create (or migrate) a database store's schema on first use instead of failing because it is missing or older
-        /// (-InitializeStore, --init, or $AGENTSTATE_STORE_INIT=1). Folder stores are created by New-AgentState as ever.
+        /// ($AGENTSTATE_STORE_INIT=1 for the cmdlets and the CLI, or the CLI's --init). Folder stores are created by New-AgentState as ever.
         /// </summary>
         public bool Initialize { get; set; }
 

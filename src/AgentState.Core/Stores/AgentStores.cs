@@ -13,11 +13,14 @@ namespace AgentState.Stores
     /// </summary>
     public static class AgentStores
     {
-        /// <summary>The assembly of the PostgreSQL backend (net8.0, Npgsql), beside the engine's.</summary>
+        /// <summary>The assembly of the PostgreSQL backend (net8.0, Npgsql), in <see cref="PostgresFolderName"/> under the engine's folder (the module), or beside it (the CLI).</summary>
         public const string PostgresAssemblyName = "AgentState.Postgres";
 
         /// <summary>The backend's entry type: public, with a parameterless constructor, implementing <see cref="IStoreBackend"/>.</summary>
         public const string PostgresBackendType = "AgentState.Postgres.PostgresBackend";
+
+        /// <summary>The module folder's subfolder that holds the PostgreSQL backend and Npgsql.</summary>
+        public const string PostgresFolderName = "postgres";
 
         private static readonly object Gate = new object();
         private static IStoreBackend? _postgres;
@@ -55,15 +58,21 @@ namespace AgentState.Stores
             try
             {
                 // By name first: the CLI lists it among its dependencies, and a module loaded into a load context of its own
-                // resolves it from the module's folder there.
+                // may resolve it there. Otherwise from the file, whose own folder then supplies Npgsql.
                 assembly = Assembly.Load(new AssemblyName(PostgresAssemblyName));
             }
             catch (FileNotFoundException)
             {
-                string beside = Path.Combine(Path.GetDirectoryName(typeof(AgentStores).Assembly.Location) ?? string.Empty, PostgresAssemblyName + ".dll");
+                string engineFolder = Path.GetDirectoryName(typeof(AgentStores).Assembly.Location) ?? string.Empty;
+                string beside = Path.Combine(engineFolder, PostgresFolderName, PostgresAssemblyName + ".dll");
                 if (!File.Exists(beside))
                 {
-                    throw new StoreBackendUnavailableException($"The PostgreSQL backend is not installed: '{beside}' does not exist.");
+                    beside = Path.Combine(engineFolder, PostgresAssemblyName + ".dll");
+                }
+
+                if (!File.Exists(beside))
+                {
+                    throw new StoreBackendUnavailableException($"The PostgreSQL backend is not installed: neither '{Path.Combine(engineFolder, PostgresFolderName, PostgresAssemblyName + ".dll")}' nor '{beside}' exists.");
                 }
 
                 try

@@ -135,6 +135,34 @@ namespace AgentState.Tests.Postgres
         }
 
         [PostgresFact]
+        public void A_row_lock_held_past_the_lock_timeout_is_RecordLocked_and_nothing_changes()
+        {
+            string schema = NewSchema();
+            var options = new StoreOpenOptions { Schema = schema, Initialize = true, LockTimeout = TimeSpan.FromMilliseconds(200) };
+            IAgentStateStore store = Backend.OpenAgentStates(_postgres.Server.ConnectionString, options);
+            store.Create(new AgentStateDraft("held", "n", "L1"));
+
+            // Another client holds the row, as an update on another host would while it works.
+            using var other = new NpgsqlConnection(_postgres.Server.ConnectionString);
+            other.Open();
+            using (NpgsqlTransaction holding = other.BeginTransaction())
+            {
+                using (var hold = new NpgsqlCommand($"SELECT 1 FROM {schema}.agent_state WHERE agent_id = 'held' FOR UPDATE", other, holding))
+                {
+                    hold.ExecuteNonQuery();
+                }
+
+                var locked = Assert.Throws<RecordLockedException>(() => store.Update("held", new AgentStateChange { Progress = 70 }));
+                Assert.Equal("held", locked.AgentId);
+                Assert.EndsWith("gave up after 0.2 s. Nothing was changed.", locked.Message);
+                Assert.Throws<RecordLockedException>(() => store.Remove("held"));
+            }
+
+            AgentStateRecord after = store.TryGet("held") ?? throw new Xunit.Sdk.XunitException("the locked agent was removed");
+            Assert.Equal(0.0, after.Progress);
+        }
+
+        [PostgresFact]
         public void A_server_restart_while_clients_write_loses_no_acknowledged_update()
         {
             using var server = new PostgresServer();

@@ -37,6 +37,11 @@ namespace AgentState.Bench
                 return QueueMeasurement.Consume(args);
             }
 
+            if (args.Length > 0 && args[0] == "store-backends")
+            {
+                return StoreBackendMeasurement.Run(args);
+            }
+
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
             return 0;
         }

@@ -21,6 +21,7 @@ namespace AgentState.Cli
                 TrajectoryCommand.Create(),
                 RetryCommand.Create(),
                 QueueCommand.Create(),
+                DbCommand.Create(),
             };
 
             ParseResult parsed = root.Parse(args);

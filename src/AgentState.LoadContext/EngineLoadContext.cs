@@ -31,6 +31,9 @@ namespace AgentState.Loading
             _platform = platformNames;
         }
 
+        /// <summary>The subfolder of the dependency folder that holds the PostgreSQL backend.</summary>
+        public const string PostgresFolderName = "postgres";
+
         /// <summary>The folder the context loads from.</summary>
         public string Folder => _folder;
 
@@ -46,8 +49,18 @@ namespace AgentState.Loading
                 return null;
             }
 
-            string path = Path.Combine(_folder, name + ".dll");
-            return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+            // postgres/ holds the PostgreSQL backend and Npgsql (net8.0): kept apart from the assemblies Windows
+            // PowerShell 5.1 may load, and asked for here only when the engine loads the backend by name.
+            foreach (string folder in new[] { _folder, Path.Combine(_folder, PostgresFolderName) })
+            {
+                string path = Path.Combine(folder, name + ".dll");
+                if (File.Exists(path))
+                {
+                    return LoadFromAssemblyPath(path);
+                }
+            }
+
+            return null;
         }
     }
 }

@@ -23,12 +23,13 @@ namespace AgentState.Cli.Commands
 
         private static Command CreateCheck()
         {
-            var root = StoreOptions.Root();
+            var root = new StoreOptions.Naming();
             var json = new Option<bool>("--json") { Description = "Print the summary as JSON." };
-            var check = new Command("check", "Summarise the store: incomplete agents by status and type, corrupt files, the oldest incomplete agent.") { root, json };
+            var check = new Command("check", "Summarise the store: incomplete agents by status and type, corrupt files, the oldest incomplete agent.") { json };
+            root.AddTo(check);
             check.SetAction(parsed => CommandRunner.Run(() =>
             {
-                AgentRecoverySummary summary = AgentRecoverySummary.Collect(StoreOptions.OpenExisting(parsed.GetValue(root)));
+                AgentRecoverySummary summary = root.OpenExisting(parsed).Summarize();
                 if (parsed.GetValue(json))
                 {
                     WriteJson(summary);
@@ -45,15 +46,16 @@ namespace AgentState.Cli.Commands
 
         private static Command CreateList()
         {
-            var root = StoreOptions.Root();
+            var root = new StoreOptions.Naming();
             var json = new Option<bool>("--json") { Description = "Print a JSON array of the incomplete agents' state files." };
             var staleAfter = new Option<double?>("--stale-after") { Description = "Seconds without an update after which an agent counts as stale." };
-            var list = new Command("list", "List the incomplete agents (pending, spawning, running) with whether their process still runs.") { root, json, staleAfter };
+            var list = new Command("list", "List the incomplete agents (pending, spawning, running) with whether their process still runs.") { json, staleAfter };
+            root.AddTo(list);
             list.SetAction(parsed => CommandRunner.Run(() =>
             {
-                AgentStateStore store = StoreOptions.OpenExisting(parsed.GetValue(root));
+                IAgentStateStore store = root.OpenExisting(parsed);
                 double? seconds = parsed.GetValue(staleAfter);
-                var found = AgentStateQueries.FindIncomplete(store, seconds == null ? (TimeSpan?)null : TimeSpan.FromSeconds(seconds.Value));
+                var found = store.FindIncomplete(seconds == null ? (TimeSpan?)null : TimeSpan.FromSeconds(seconds.Value));
                 // Streamed: each agent is printed and dropped, so a store of any size lists in flat memory.
                 IEnumerable<IncompleteAgent> agents = WarnAboutCorrupt(found);
                 if (parsed.GetValue(json))
@@ -72,20 +74,21 @@ namespace AgentState.Cli.Commands
 
         private static Command CreateClear()
         {
-            var root = StoreOptions.Root();
+            var root = new StoreOptions.Naming();
             var agentId = new Option<string?>("--agent-id") { Description = "Clear only this agent." };
             var yes = new Option<bool>("--yes", "-y") { Description = "Really delete the incomplete agents' state files." };
-            var clear = new Command("clear", "Delete the state files of incomplete agents (all, or --agent-id). Needs --yes.") { root, agentId, yes };
+            var clear = new Command("clear", "Delete the state files of incomplete agents (all, or --agent-id). Needs --yes.") { agentId, yes };
+            root.AddTo(clear);
             clear.SetAction(parsed => CommandRunner.Run(() =>
             {
-                AgentStateStore store = StoreOptions.OpenExisting(parsed.GetValue(root));
+                IAgentStateStore store = root.OpenExisting(parsed);
                 string? only = parsed.GetValue(agentId);
                 List<string> targets = only != null
                     ? new List<string> { only }
-                    : AgentStateQueries.FindIncomplete(store).Where(x => x.Agent != null).Select(x => x.Agent!.AgentId).ToList();
+                    : store.FindIncomplete().Where(x => x.Agent != null).Select(x => x.Agent!.AgentId).ToList();
                 if (only != null && store.TryGet(only) is not AgentStateRecord)
                 {
-                    Console.Error.WriteLine($"agentstate: the agent '{only}' has no state file in '{store.StateFolder}'.");
+                    Console.Error.WriteLine($"agentstate: the agent '{only}' has no state file in '{(store is AgentStateStore folder ? folder.StateFolder : store.Location)}'.");
                     return ExitCodes.Failure;
                 }
 

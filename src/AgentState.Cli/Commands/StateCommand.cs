@@ -31,8 +31,9 @@ namespace AgentState.Cli.Commands
             var status = StoreOptions.Status("--status", "The first status (default pending).");
             var pid = new Option<int?>("--pid") { Description = "The agent's process id." };
             var force = new Option<bool>("--force") { Description = "Overwrite an existing state file." };
-            var root = StoreOptions.Root();
-            var command = new Command("new", "Write a new agent's state file.") { id, name, type, parent, model, prompt, status, pid, force, root };
+            var root = new StoreOptions.Naming();
+            var command = new Command("new", "Write a new agent's state file.") { id, name, type, parent, model, prompt, status, pid, force };
+            root.AddTo(command);
             command.SetAction(parsed => CommandRunner.Run(() =>
             {
                 var draft = new AgentStateDraft(parsed.GetValue(id)!, parsed.GetValue(name)!, parsed.GetValue(type)!)
@@ -43,7 +44,7 @@ namespace AgentState.Cli.Commands
                     Status = StoreOptions.ParseStatus(parsed.GetValue(status)) ?? AgentStatus.Pending,
                     ProcessId = parsed.GetValue(pid),
                 };
-                AgentStateRecord record = Validated(() => StoreOptions.Open(parsed.GetValue(root)).Create(draft, parsed.GetValue(force)));
+                AgentStateRecord record = Validated(() => root.Open(parsed).Create(draft, parsed.GetValue(force)));
                 Console.WriteLine(record.Path);
                 return ExitCodes.Success;
             }));
@@ -53,13 +54,14 @@ namespace AgentState.Cli.Commands
         private static Command CreateGet()
         {
             var id = new Argument<string>("agent-id") { Description = "The agent's id." };
-            var root = StoreOptions.Root();
-            var command = new Command("get", "Print an agent's state file.") { id, root };
+            var root = new StoreOptions.Naming();
+            var command = new Command("get", "Print an agent's state file.") { id };
+            root.AddTo(command);
             command.SetAction(parsed => CommandRunner.Run(() =>
             {
                 string agentId = parsed.GetValue(id)!;
-                AgentStateStore store = StoreOptions.OpenExisting(parsed.GetValue(root));
-                AgentStateRecord record = Validated(() => store.TryGet(agentId)) ?? throw new AgentStateNotFoundException(agentId, store.PathFor(agentId));
+                IAgentStateStore store = root.OpenExisting(parsed);
+                AgentStateRecord record = Validated(() => store.TryGet(agentId)) ?? throw new AgentStateNotFoundException(agentId, StoreOptions.PlaceOf(store, agentId));
                 Console.Out.Write(System.Text.Encoding.UTF8.GetString(JsonTreeWriter.Write(record.Fields)));
                 return ExitCodes.Success;
             }));
@@ -76,9 +78,10 @@ namespace AgentState.Cli.Commands
             var pid = new Option<int?>("--pid") { Description = "The agent's process id." };
             var meta = new Option<string[]>("--meta") { Description = "key=value to set in metadata (repeatable).", AllowMultipleArgumentsPerToken = false };
             var force = new Option<bool>("--force") { Description = "Allow a finished agent to change status." };
-            var root = StoreOptions.Root();
+            var root = new StoreOptions.Naming();
             var timeout = StoreOptions.LockTimeout();
-            var command = new Command("set", "Change an agent's state under its lock.") { id, status, progress, message, error, pid, meta, force, root, timeout };
+            var command = new Command("set", "Change an agent's state under its lock.") { id, status, progress, message, error, pid, meta, force, timeout };
+            root.AddTo(command);
             command.SetAction(parsed => CommandRunner.Run(() =>
             {
                 var change = new AgentStateChange
@@ -91,7 +94,7 @@ namespace AgentState.Cli.Commands
                     Metadata = Metadata(parsed.GetValue(meta)),
                     Force = parsed.GetValue(force),
                 };
-                Validated(() => StoreOptions.OpenExisting(parsed.GetValue(root), parsed.GetValue(timeout)).Update(parsed.GetValue(id)!, change));
+                Validated(() => root.OpenExisting(parsed, parsed.GetValue(timeout)).Update(parsed.GetValue(id)!, change));
                 return ExitCodes.Success;
             }));
             return command;
@@ -101,15 +104,16 @@ namespace AgentState.Cli.Commands
         {
             var keepDays = new Option<double>("--keep-days") { Description = "Keep finished agents for this many days (default 7).", DefaultValueFactory = _ => 7 };
             var dryRun = new Option<bool>("--dry-run", "-n") { Description = "Print what would be removed." };
-            var root = StoreOptions.Root();
-            var command = new Command("cleanup", "Remove completed, failed and cancelled agents that finished more than --keep-days ago. Never an incomplete one.") { keepDays, dryRun, root };
+            var root = new StoreOptions.Naming();
+            var command = new Command("cleanup", "Remove completed, failed and cancelled agents that finished more than --keep-days ago. Never an incomplete one.") { keepDays, dryRun };
+            root.AddTo(command);
             command.SetAction(parsed => CommandRunner.Run(() =>
             {
-                AgentStateStore store = StoreOptions.OpenExisting(parsed.GetValue(root));
+                IAgentStateStore store = root.OpenExisting(parsed);
                 TimeSpan keep = TimeSpan.FromDays(parsed.GetValue(keepDays));
                 DateTimeOffset cutoff = store.Now - keep;
                 int removed = 0;
-                foreach (AgentStateEntry entry in AgentStateQueries.FindFinishedBefore(store, keep))
+                foreach (AgentStateEntry entry in store.FindFinishedBefore(keep))
                 {
                     if (entry.Record is not AgentStateRecord record)
                     {

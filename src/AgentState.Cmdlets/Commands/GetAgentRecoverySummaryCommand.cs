@@ -15,16 +15,21 @@ namespace AgentState.Commands
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         public string? Root { get; set; }
 
+        /// <summary>The store: a folder, or a PostgreSQL connection string or URI; $env:AGENTSTATE_STORE by default. -Root is its folder form.</summary>
+        [Parameter]
+        [EmptyAsAbsent]
+        public string? Store { get; set; }
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            AgentStateStore? store = AgentStoreResolver.Open(this, Root);
+            IAgentStateStore? store = AgentStoreResolver.Open(this, Root, Store);
             if (store == null)
             {
                 return;
             }
 
-            AgentRecoverySummary summary = AgentRecoverySummary.Collect(store);
+            AgentRecoverySummary summary = store.Summarize();
             foreach (string corrupt in summary.CorruptFiles)
             {
                 WriteWarning($"Corrupt agent state file: '{corrupt}'. Inspect it; Remove-AgentState -Path removes it.");

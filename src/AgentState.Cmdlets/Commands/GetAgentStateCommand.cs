@@ -35,10 +35,15 @@ namespace AgentState.Commands
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? Root { get; set; }
 
+        /// <summary>The store: a folder, or a PostgreSQL connection string or URI; $env:AGENTSTATE_STORE by default. -Root is its folder form.</summary>
+        [Parameter]
+        [EmptyAsAbsent]
+        public string? Store { get; set; }
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            AgentStateStore? store = AgentStoreResolver.Open(this, Root);
+            IAgentStateStore? store = AgentStoreResolver.Open(this, Root, Store);
             if (store == null)
             {
                 return;
@@ -64,7 +69,7 @@ namespace AgentState.Commands
                     AgentStateRecord? record = store.TryGet(id);
                     if (record == null)
                     {
-                        WriteError(EngineErrors.For(new AgentStateNotFoundException(id, store.PathFor(id)), id));
+                        WriteError(EngineErrors.For(new AgentStateNotFoundException(id, AgentStoreResolver.PlaceOf(store, id)), id));
                     }
                     else if (Matches(record, types))
                     {
@@ -78,7 +83,7 @@ namespace AgentState.Commands
             }
         }
 
-        private void Emit(AgentStateStore store, Func<string, bool>? idFilter, WildcardPattern[]? types)
+        private void Emit(IAgentStateStore store, Func<string, bool>? idFilter, WildcardPattern[]? types)
         {
             foreach (AgentStateEntry entry in store.Scan(idFilter))
             {

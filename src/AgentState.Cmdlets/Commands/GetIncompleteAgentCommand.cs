@@ -16,6 +16,11 @@ namespace AgentState.Commands
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         public string? Root { get; set; }
 
+        /// <summary>The store: a folder, or a PostgreSQL connection string or URI; $env:AGENTSTATE_STORE by default. -Root is its folder form.</summary>
+        [Parameter]
+        [EmptyAsAbsent]
+        public string? Store { get; set; }
+
         /// <summary>An agent whose last_updated is older than this is Stale: seconds, or a time span.</summary>
         [Parameter]
         [SecondsToTimeSpan]
@@ -24,12 +29,12 @@ namespace AgentState.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            AgentStateStore? store = AgentStoreResolver.Open(this, Root);
+            IAgentStateStore? store = AgentStoreResolver.Open(this, Root, Store);
             if (store == null)
             {
                 return;
             }
-            foreach (var (agent, entry) in AgentStateQueries.FindIncomplete(store, StaleAfter))
+            foreach (var (agent, entry) in store.FindIncomplete(StaleAfter))
             {
                 if (agent != null)
                 {

@@ -76,6 +76,11 @@ namespace AgentState.Commands
         [EmptyAsAbsent]
         public string? Root { get; set; }
 
+        /// <summary>The store: a folder, or a PostgreSQL connection string or URI; $env:AGENTSTATE_STORE by default. -Root is its folder form.</summary>
+        [Parameter]
+        [EmptyAsAbsent]
+        public string? Store { get; set; }
+
         /// <summary>Overwrite an existing state file.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -87,7 +92,7 @@ namespace AgentState.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            AgentStateStore? store = AgentStoreResolver.Open(this, Root, create: true);
+            IAgentStateStore? store = AgentStoreResolver.Open(this, Root, Store, create: true);
             if (store == null)
             {
                 return;
@@ -113,7 +118,7 @@ namespace AgentState.Commands
                 return;
             }
 
-            if (!ShouldProcess(AgentId, $"Create agent state in '{store.StateFolder}'"))
+            if (!ShouldProcess(AgentId, $"Create agent state in '{(store is AgentStateStore folder ? folder.StateFolder : store.Location)}'"))
             {
                 return;
             }

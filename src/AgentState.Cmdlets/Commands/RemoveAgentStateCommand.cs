@@ -49,6 +49,12 @@ namespace AgentState.Commands
         [Parameter(ParameterSetName = StatusSet, ValueFromPipelineByPropertyName = true)]
         public string? Root { get; set; }
 
+        /// <summary>The store: a folder, or a PostgreSQL connection string or URI; $env:AGENTSTATE_STORE by default. -Root is its folder form.</summary>
+        [Parameter(ParameterSetName = IdSet)]
+        [Parameter(ParameterSetName = StatusSet)]
+        [EmptyAsAbsent]
+        public string? Store { get; set; }
+
         /// <summary>Remove incomplete agents' states without asking.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -70,7 +76,7 @@ namespace AgentState.Commands
                 return;
             }
 
-            AgentStateStore? store = AgentStoreResolver.Open(this, Root);
+            IAgentStateStore? store = AgentStoreResolver.Open(this, Root, Store);
             if (store == null)
             {
                 return;
@@ -115,7 +121,7 @@ namespace AgentState.Commands
 
                 try
                 {
-                    AgentStateRecord record = store.TryGet(id) ?? throw new AgentStateNotFoundException(id, store.PathFor(id));
+                    AgentStateRecord record = store.TryGet(id) ?? throw new AgentStateNotFoundException(id, AgentStoreResolver.PlaceOf(store, id));
                     Remove(store, record, null);
                 }
                 catch (Exception ex) when (EngineErrors.For(ex, id) is ErrorRecord error)
@@ -123,13 +129,13 @@ namespace AgentState.Commands
                     WriteError(error);
                     if (ex is AgentStateCorruptException)
                     {
-                        WriteWarning($"To remove the corrupt file, use: Remove-AgentState -Path '{store.PathFor(id)}'");
+                        WriteWarning($"To remove the corrupt file, use: Remove-AgentState -Path '{AgentStoreResolver.PlaceOf(store, id)}'");
                     }
                 }
             }
         }
 
-        private void Remove(AgentStateStore store, AgentStateRecord record, Func<AgentStateRecord, bool>? condition)
+        private void Remove(IAgentStateStore store, AgentStateRecord record, Func<AgentStateRecord, bool>? condition)
         {
             if (!Confirmed(record.AgentId, record.IsIncomplete, record.StatusText))
             {

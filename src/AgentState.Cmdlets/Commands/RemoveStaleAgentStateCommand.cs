@@ -21,6 +21,11 @@ namespace AgentState.Commands
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         public string? Root { get; set; }
 
+        /// <summary>The store: a folder, or a PostgreSQL connection string or URI; $env:AGENTSTATE_STORE by default. -Root is its folder form.</summary>
+        [Parameter]
+        [EmptyAsAbsent]
+        public string? Store { get; set; }
+
         /// <summary>Keep finished agents for this many days; 7 by default.</summary>
         [Parameter(ParameterSetName = DaysSet)]
         [ValidateRange(0.0, 36500.0)]
@@ -34,17 +39,19 @@ namespace AgentState.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            AgentStateStore? store = AgentStoreResolver.Open(this, Root);
+            IAgentStateStore? store = AgentStoreResolver.Open(this, Root, Store);
             if (store == null)
             {
                 return;
             }
             TimeSpan age = ParameterSetName == AgeSet ? OlderThan : TimeSpan.FromDays(KeepDays);
             DateTimeOffset cutoff = store.Now - age;
-            int total = store.CountFiles();
-            var progress = new ProgressRecord(1, "Removing stale agent states", $"Scanning {total} state files in '{store.StateFolder}'");
+            // A folder is read file by file, with progress; a database is asked for the finished agents alone.
+            var folder = store as AgentStateStore;
+            int total = folder?.CountFiles() ?? 0;
+            var progress = new ProgressRecord(1, "Removing stale agent states", $"Scanning {total} state files in '{folder?.StateFolder}'");
             int scanned = 0;
-            foreach (AgentStateEntry entry in store.Scan())
+            foreach (AgentStateEntry entry in folder != null ? folder.Scan() : store.FindFinishedBefore(age))
             {
                 if (total >= ProgressThreshold && ++scanned % 250 == 0)
                 {

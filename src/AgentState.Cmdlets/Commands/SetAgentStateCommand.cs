@@ -57,6 +57,11 @@ namespace AgentState.Commands
         [EmptyAsAbsent]
         public string? Root { get; set; }
 
+        /// <summary>The store: a folder, or a PostgreSQL connection string or URI; $env:AGENTSTATE_STORE by default. -Root is its folder form.</summary>
+        [Parameter]
+        [EmptyAsAbsent]
+        public string? Store { get; set; }
+
         /// <summary>Allow a completed, failed or cancelled agent to change status.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -68,7 +73,7 @@ namespace AgentState.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            AgentStateStore? store = AgentStoreResolver.Open(this, Root);
+            IAgentStateStore? store = AgentStoreResolver.Open(this, Root, Store);
             if (store == null)
             {
                 return;

@@ -1,42 +1,72 @@
 using System;
 using System.Management.Automation;
 using AgentState.Agents;
+using AgentState.Stores;
 
 namespace AgentState.Commands.Infrastructure
 {
-    /// <summary>Opens the store a state cmdlet works on: -Root through the provider, else the default under $PWD.</summary>
+    /// <summary>
+    /// Opens the store a state cmdlet works on: -Store (a folder or a PostgreSQL connection), else -Root (a folder
+    /// through the provider; a piped PostgreSQL record's Root is its store's location), else $env:AGENTSTATE_STORE, else
+    /// the default folder under $PWD.
+    /// </summary>
     internal static class AgentStoreResolver
     {
         /// <summary>
-        /// The store; null after a non-terminating error when -Root is not a file-system path or, unless
-        /// <paramref name="create"/> (New-AgentState makes the folders), when the store's folder does not exist.
+        /// The store; null after a non-terminating error when the folder is not a file-system path, when a PostgreSQL store
+        /// cannot be opened here, or, unless <paramref name="create"/> (New-AgentState makes the folders), when the store
+        /// does not exist.
         /// </summary>
-        public static AgentStateStore? Open(PSCmdlet cmdlet, string? root, bool create = false)
+        public static IAgentStateStore? Open(PSCmdlet cmdlet, string? root, string? store = null, bool create = false)
         {
-            string? folder = string.IsNullOrEmpty(root)
-                ? AgentStateStore.DefaultRoot(cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath)
-                : new ProviderPathResolver(cmdlet).ResolveFolder(root!);
-            if (folder == null)
-            {
-                return null;
-            }
-
-            var store = new AgentStateStore(folder);
+            string? given = !string.IsNullOrEmpty(store) ? store : !string.IsNullOrEmpty(root) ? root : Environment.GetEnvironmentVariable(StoreLocator.StoreVariable);
+            IAgentStateStore opened;
             try
             {
+                if (!string.IsNullOrEmpty(given) && StoreLocator.IsPostgres(given!))
+                {
+                    opened = AgentStores.Open(StoreLocator.Parse(given!, string.Empty), new StoreOpenOptions { Initialize = StoreOpenOptions.InitializeFromEnvironment() });
+                }
+                else
+                {
+                    string? folder = string.IsNullOrEmpty(given)
+                        ? AgentStateStore.DefaultRoot(cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath)
+                        : new ProviderPathResolver(cmdlet).ResolveFolder(given!);
+                    if (folder == null)
+                    {
+                        return null;
+                    }
+
+                    opened = new AgentStateStore(folder);
+                }
+
                 if (!create)
                 {
-                    store.ThrowIfMissing();
+                    opened.ThrowIfMissing();
                 }
             }
-            catch (AgentStoreNotFoundException ex)
+            catch (StoreBackendUnavailableException ex)
             {
-                cmdlet.WriteError(EngineErrors.For(ex, ex.Root)!);
+                cmdlet.WriteError(new ErrorRecord(ex, "StoreBackendUnavailable", ErrorCategory.NotImplemented, given));
+                return null;
+            }
+            catch (ArgumentException ex)
+            {
+                cmdlet.WriteError(new ErrorRecord(new PSArgumentException(ex.Message, ex), "InvalidStore", ErrorCategory.InvalidArgument, given));
+                return null;
+            }
+            catch (Exception ex) when (EngineErrors.For(ex, given ?? string.Empty) is ErrorRecord error)
+            {
+                cmdlet.WriteError(error);
                 return null;
             }
 
-            return store;
+            return opened;
         }
+
+        /// <summary>Where an agent's record is or would be: its state file, or the store's location and its id.</summary>
+        public static string PlaceOf(IAgentStateStore store, string agentId) =>
+            store is AgentStateStore folder ? folder.PathFor(agentId) : store.Location + "#" + agentId;
 
         /// <summary>Reports a corrupt state file and lets the caller go on with the rest.</summary>
         public static void ReportCorrupt(PSCmdlet cmdlet, AgentStateEntry entry) =>

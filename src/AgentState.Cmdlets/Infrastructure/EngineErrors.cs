@@ -7,6 +7,7 @@ using AgentState.IO;
 using AgentState.Json;
 using AgentState.Locking;
 using AgentState.Markdown;
+using AgentState.Stores;
 using AgentState.Trajectories;
 
 namespace AgentState.Commands.Infrastructure
@@ -65,6 +66,15 @@ namespace AgentState.Commands.Infrastructure
                     return new ErrorRecord(corrupt, "AgentStateCorrupt", ErrorCategory.InvalidData, corrupt.Path);
                 case AgentStateExistsException exists:
                     return WithAction(new ErrorRecord(exists, "AgentStateExists", ErrorCategory.ResourceExists, exists.AgentId), exists.Message, "Use -Force to overwrite it.");
+                case StoreUnavailableException unavailable:
+                    return WithAction(new ErrorRecord(unavailable, "StoreUnavailable", ErrorCategory.ConnectionError, path), unavailable.Message,
+                        unavailable.OutcomeUnknown ? "Read the record (Get-AgentState) to see whether the change was made before doing it again." : "Check that the PostgreSQL server runs and can be reached, then run the command again.");
+                case RecordLockedException recordLocked:
+                    return WithAction(new ErrorRecord(recordLocked, "RecordLocked", ErrorCategory.ResourceBusy, recordLocked.AgentId), recordLocked.Message, "Wait for the other client to finish, then run the command again.");
+                case StoreSchemaException schema:
+                    return new ErrorRecord(schema, "StoreSchema", ErrorCategory.InvalidOperation, path);
+                case StoreBackendUnavailableException backend:
+                    return new ErrorRecord(backend, "StoreBackendUnavailable", ErrorCategory.NotImplemented, path);
                 case AgentStoreNotFoundException store:
                     return new ErrorRecord(store, "AgentStoreNotFound", ErrorCategory.ObjectNotFound, store.Root);
                 case TrajectoryRootNotFoundException trajectoryRoot:

@@ -88,7 +88,14 @@ namespace AgentState.Agents
             Root = root;
         }
 
-        /// <summary>The store's root folder.</summary>
+        /// <summary>Creates the exception for a store that is not a folder, with the reason it was not found.</summary>
+        public AgentStoreNotFoundException(string location, string message)
+            : base(message)
+        {
+            Root = location;
+        }
+
+        /// <summary>The store's root folder (or the location of a database store).</summary>
         public string Root { get; }
     }
 }

@@ -11,19 +11,25 @@ namespace AgentState.Agents
     /// </summary>
     public sealed class AgentStateRecord
     {
-        internal AgentStateRecord(string path, string agentId, OrderedJsonObject fields, JsonTree? source)
+        internal AgentStateRecord(string path, string agentId, OrderedJsonObject fields, JsonTree? source, string? storeLocation = null)
         {
             Path = path;
+            _storeLocation = storeLocation;
             AgentId = agentId;
             Fields = fields;
             Source = source;
         }
 
-        /// <summary>The state file.</summary>
+        private readonly string? _storeLocation;
+
+        /// <summary>The state file; for a record held in a database, the store's location and the agent id.</summary>
         public string Path { get; }
 
-        /// <summary>The store's root (the folder holding state/), so that piped records stay in their store.</summary>
-        public string Root => System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(Path)!)!;
+        /// <summary>
+        /// The store's root (the folder holding state/), or the location of the database store that holds the record
+        /// (<see cref="IAgentStateStore.Location"/>), so that piped records stay in their store.
+        /// </summary>
+        public string Root => _storeLocation ?? System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(Path)!)!;
 
         /// <summary>The agent's id (the file's name).</summary>
         public string AgentId { get; }

@@ -16,7 +16,7 @@ namespace AgentState.Agents
     /// record is a read-modify-write under the file's lock; a file that cannot be read is reported, never
     /// skipped and never deleted unless asked for by path.
     /// </summary>
-    public sealed class AgentStateStore
+    public sealed class AgentStateStore : IAgentStateStore
     {
         /// <summary>The folder under the root that holds the state files.</summary>
         public const string StateFolderName = "state";
@@ -74,7 +74,7 @@ namespace AgentState.Agents
         public AgentStateRecord Create(AgentStateDraft draft, bool overwrite = false)
         {
             string path = PathFor(draft.AgentId);
-            CheckProcessId(draft.ProcessId);
+            AgentStateRules.CheckDraft(draft);
             CreateStateFolder();
             using (ExclusiveFileLock.AcquireBeside(path, _lockTimeout))
             {
@@ -85,32 +85,7 @@ namespace AgentState.Agents
 
                 RefuseLink(path);
 
-                DateTimeOffset now = Now;
-                string stamp = AgentStateRecord.FormatTime(now);
-                var fields = new OrderedJsonObject
-                {
-                    [AgentStateFields.AgentId] = draft.AgentId,
-                    [AgentStateFields.AgentName] = draft.Name,
-                    [AgentStateFields.AgentType] = draft.Type,
-                    [AgentStateFields.ParentAgentId] = draft.ParentId,
-                    [AgentStateFields.Model] = draft.Model,
-                    [AgentStateFields.Prompt] = draft.Prompt,
-                    [AgentStateFields.LoadPercentage] = draft.LoadPercentage,
-                    [AgentStateFields.EstimatedDuration] = draft.EstimatedDuration,
-                    [AgentStateFields.Metadata] = draft.Metadata ?? new OrderedJsonObject(),
-                    [AgentStateFields.Status] = draft.Status.ToFileText(),
-                    [AgentStateFields.ProcessId] = null,
-                    [AgentStateFields.StartedAt] = draft.Status == AgentStatus.Running ? stamp : null,
-                    [AgentStateFields.Progress] = 0L,
-                    [AgentStateFields.CreatedAt] = stamp,
-                    [AgentStateFields.LastUpdated] = stamp,
-                };
-                if (draft.ProcessId is int pid)
-                {
-                    RecordProcess(fields, pid);
-                }
-
-                StampFinish(fields, draft.Status, stamp, null);
+                OrderedJsonObject fields = AgentStateRules.NewFields(draft, Now);
                 var record = new AgentStateRecord(path, draft.AgentId, fields, null);
                 Write(record);
                 return record;
@@ -130,12 +105,7 @@ namespace AgentState.Agents
         /// <exception cref="AgentTransitionException">A finished agent would change status without Force.</exception>
         public AgentStateRecord Update(string agentId, AgentStateChange change)
         {
-            if (change.Progress is double progress && (progress < 0 || progress > 100 || double.IsNaN(progress)))
-            {
-                throw new InvalidInputException($"Progress must be from 0 to 100 (it is {progress.ToString(System.Globalization.CultureInfo.InvariantCulture)}).", "progress");
-            }
-
-            CheckProcessId(change.ProcessId);
+            AgentStateRules.CheckChange(change);
 
             string path = PathFor(agentId);
             if (!EntryExists(path))
@@ -153,7 +123,7 @@ namespace AgentState.Agents
                 }
 
                 AgentStateRecord record = Read(path, agentId);
-                Apply(record, change);
+                AgentStateRules.Apply(record, change, Now);
                 Write(record);
                 return record;
             }
@@ -252,6 +222,18 @@ namespace AgentState.Agents
             }
         }
 
+        /// <inheritdoc />
+        public string Location => Root;
+
+        /// <inheritdoc />
+        public IEnumerable<(IncompleteAgent? Agent, AgentStateEntry Entry)> FindIncomplete(TimeSpan? staleAfter = null) => AgentStateQueries.FindIncomplete(this, staleAfter);
+
+        /// <inheritdoc />
+        public IEnumerable<AgentStateEntry> FindFinishedBefore(TimeSpan olderThan) => AgentStateQueries.FindFinishedBefore(this, olderThan);
+
+        /// <inheritdoc />
+        public AgentRecoverySummary Summarize() => AgentRecoverySummary.Collect(this);
+
         private IEnumerable<AgentStateEntry> ScanFiles(Func<string, bool>? idFilter, bool sorted)
         {
             if (!Directory.Exists(StateFolder))
@@ -347,109 +329,6 @@ namespace AgentState.Agents
             }
 
             return new AgentStateRecord(path, agentId, fields, tree);
-        }
-
-        private void Apply(AgentStateRecord record, AgentStateChange change)
-        {
-            OrderedJsonObject fields = record.Fields;
-            string stamp = AgentStateRecord.FormatTime(Now);
-            if (change.Status is AgentStatus next)
-            {
-                AgentStatus? current = record.Status;
-                bool leavesFinished = current is AgentStatus was && was.IsFinished() && was != next;
-                if (leavesFinished && !change.Force)
-                {
-                    throw new AgentTransitionException(record.AgentId, record.StatusText ?? "unknown", next);
-                }
-
-                fields[AgentStateFields.Status] = next.ToFileText();
-                if (next == AgentStatus.Running && record.StartedAt == null)
-                {
-                    fields[AgentStateFields.StartedAt] = stamp;
-                }
-
-                if (current != next)
-                {
-                    StampFinish(fields, next, stamp, change.ErrorMessage);
-                }
-            }
-
-            if (change.Progress is double progress)
-            {
-                fields[AgentStateFields.Progress] = progress == Math.Floor(progress) ? (object)(long)progress : progress;
-            }
-
-            if (change.Message != null)
-            {
-                fields[AgentStateFields.ProgressMessage] = change.Message;
-            }
-
-            if (change.ErrorMessage != null)
-            {
-                fields[AgentStateFields.Error] = change.ErrorMessage;
-            }
-
-            if (change.ProcessId is int pid && pid != record.ProcessId)
-            {
-                // The same pid again (a record piped back in) keeps the start time recorded with it: probing now could
-                // take a later process that reused the id for the agent's.
-                RecordProcess(fields, pid);
-            }
-
-            if (change.Metadata != null)
-            {
-                OrderedJsonObject metadata = record.Metadata ?? new OrderedJsonObject();
-                foreach (KeyValuePair<string, object?> entry in change.Metadata)
-                {
-                    metadata[entry.Key] = entry.Value;
-                }
-
-                fields[AgentStateFields.Metadata] = metadata;
-            }
-
-            fields[AgentStateFields.LastUpdated] = stamp;
-        }
-
-        private static void StampFinish(OrderedJsonObject fields, AgentStatus status, string stamp, string? error)
-        {
-            switch (status)
-            {
-                case AgentStatus.Completed:
-                    fields[AgentStateFields.CompletedAt] = stamp;
-                    break;
-                case AgentStatus.Failed:
-                    fields[AgentStateFields.FailedAt] = stamp;
-                    if (error != null)
-                    {
-                        fields[AgentStateFields.Error] = error;
-                    }
-
-                    break;
-                case AgentStatus.Cancelled:
-                    fields[AgentStateFields.CancelledAt] = stamp;
-                    break;
-            }
-        }
-
-        private static void CheckProcessId(int? pid)
-        {
-            if (pid is int given && given <= 0)
-            {
-                // 0 is what an empty pid cell becomes; recording it would tie the agent to no process, or to the recorder.
-                throw new InvalidInputException($"pid must be a process id of 1 or more (it is {given}); leave it out when the agent has no process.", "pid");
-            }
-        }
-
-        private static void RecordProcess(OrderedJsonObject fields, int pid)
-        {
-            fields[AgentStateFields.ProcessId] = (long)pid;
-            DateTimeOffset? started = ProcessIdentity.StartTimeOf(pid);
-            if (started != null)
-            {
-                // The process runs here: remember which one, so that a later process with a reused pid is not taken for it.
-                fields[AgentStateFields.ProcessStartTime] = AgentStateRecord.FormatTime(started.Value);
-                fields[AgentStateFields.Host] = ProcessIdentity.HostName;
-            }
         }
 
         private void Write(AgentStateRecord record)

@@ -177,8 +177,12 @@ namespace AgentState.Tests.Contract
             var expected = Directory.GetFiles(Path.Combine(RepoPaths.Root, "module"), "*.ps1xml").Select(Path.GetFileName).Append("AgentState.psd1");
             var rootFiles = Directory.GetFiles(RepoPaths.ModuleFolder).Select(Path.GetFileName).Where(n => !n!.EndsWith(".dll", StringComparison.Ordinal));
             Assert.Equal(expected.OrderBy(n => n, StringComparer.Ordinal), rootFiles.OrderBy(n => n, StringComparer.Ordinal));
-            Assert.Empty(Directory.GetDirectories(RepoPaths.ModuleDependencies));
             Assert.All(Directory.GetFiles(RepoPaths.ModuleDependencies), f => Assert.EndsWith(".dll", f));
+            // Only the PostgreSQL backend below it: net8.0, apart from what Windows PowerShell 5.1 may load.
+            Assert.Equal(new[] { "postgres" }, Directory.GetDirectories(RepoPaths.ModuleDependencies).Select(Path.GetFileName));
+            Assert.Equal(
+                new[] { "AgentState.Postgres.dll", "Microsoft.Extensions.DependencyInjection.Abstractions.dll", "Microsoft.Extensions.Logging.Abstractions.dll", "Npgsql.dll" },
+                Directory.GetFiles(Path.Combine(RepoPaths.ModuleDependencies, "postgres")).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
         }
 
         private static string NuGetRoot() =>

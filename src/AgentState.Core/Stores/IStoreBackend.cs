@@ -1,0 +1,17 @@
+using AgentState.Agents;
+
+namespace AgentState.Stores
+{
+    /// <summary>
+    /// A store backend that lives in an assembly of its own and is loaded only when a store of its kind is named
+    /// (AgentState.Postgres). A further store (the work queue) joins as a further member here.
+    /// </summary>
+    public interface IStoreBackend
+    {
+        /// <summary>The agent state store at <paramref name="connection"/>.</summary>
+        IAgentStateStore OpenAgentStates(string connection, StoreOpenOptions options);
+
+        /// <summary>Creates the store's schema or migrates it to the newest version; returns what it did, in one line.</summary>
+        string Initialize(string connection, StoreOpenOptions options);
+    }
+}

@@ -1,0 +1,42 @@
+using System;
+
+namespace AgentState.Stores
+{
+    /// <summary>How a store is opened; each backend uses the members that apply to it.</summary>
+    public sealed class StoreOpenOptions
+    {
+        /// <summary>How long to wait for a record's lock (a file lock, or a row lock); null for the backend's default.</summary>
+        public TimeSpan? LockTimeout { get; set; }
+
+        /// <summary>The clock records are stamped with; null for the system clock.</summary>
+        public Func<DateTimeOffset>? Clock { get; set; }
+
+        /// <summary>
+        /// Create (or migrate) a database store's schema on first use instead of failing because it is missing or older
+        /// ($AGENTSTATE_STORE_INIT=1 for the cmdlets and the CLI, or the CLI's --init). Folder stores are created by New-AgentState as ever.
+        /// </summary>
+        public bool Initialize { get; set; }
+
+        /// <summary>The database schema that holds a database store's tables; null for "agentstate".</summary>
+        public string? Schema { get; set; }
+
+        /// <summary>After how long without a write an agent recorded on another host counts as not alive; null for 60 seconds.</summary>
+        public TimeSpan? HeartbeatTimeout { get; set; }
+
+        /// <summary>
+        /// How long a database store keeps trying work that certainly did not commit (connection refused, a server
+        /// restarting) before it reports the failure; null for 30 seconds.
+        /// </summary>
+        public TimeSpan? RetryFor { get; set; }
+
+        /// <summary>The variable that asks for <see cref="Initialize"/> wherever a store is opened.</summary>
+        public const string InitializeVariable = "AGENTSTATE_STORE_INIT";
+
+        /// <summary>True when $AGENTSTATE_STORE_INIT is 1 or true.</summary>
+        public static bool InitializeFromEnvironment()
+        {
+            string? value = Environment.GetEnvironmentVariable(InitializeVariable);
+            return value == "1" || string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using AgentState.Agents;
+using AgentState.Stores;
+
+namespace AgentState.Postgres
+{
+    /// <summary>The PostgreSQL backend, as the engine loads it by name (<see cref="AgentStores.PostgresBackendType"/>).</summary>
+    public sealed class PostgresBackend : IStoreBackend
+    {
+        /// <inheritdoc />
+        public IAgentStateStore OpenAgentStates(string connection, StoreOpenOptions options) =>
+            new PostgresAgentStateStore(PostgresAddress.Parse(connection, options.Schema), options);
+
+        /// <inheritdoc />
+        public string Initialize(string connection, StoreOpenOptions options)
+        {
+            PostgresAddress address = PostgresAddress.Parse(connection, options.Schema);
+            var gateway = new PostgresGateway(address, options.RetryFor);
+            string done = gateway.InTransaction($"initialize the schema '{address.Schema}'", (c, t) => PostgresSchema.Migrate(c, t, address.Schema), PostgresSchema.LockName(address.Schema));
+            return done + " (" + address.Location + ")";
+        }
+    }
+}

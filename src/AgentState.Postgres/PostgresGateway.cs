@@ -1,0 +1,135 @@
+using System;
+using System.Collections.Concurrent;
+using System.IO;
+using System.Net.Sockets;
+using System.Threading;
+using AgentState.Stores;
+using Npgsql;
+
+namespace AgentState.Postgres
+{
+    /// <summary>
+    /// Runs a store's work in one transaction each, and is the one place that decides about failures: before the commit
+    /// is sent, a lost connection, a timeout or a server restart means nothing was committed, so the work is done again
+    /// on a new connection until <see cref="RetryFor"/> runs out; once the commit is sent, a lost connection leaves the
+    /// outcome unknown and is reported as such, never retried.
+    /// </summary>
+    internal sealed class PostgresGateway
+    {
+        // One pool per connection string for the life of the process: cmdlets open a store per call.
+        private static readonly ConcurrentDictionary<string, NpgsqlDataSource> Sources = new ConcurrentDictionary<string, NpgsqlDataSource>(StringComparer.Ordinal);
+
+        private readonly NpgsqlDataSource _source;
+
+        public PostgresGateway(PostgresAddress address, TimeSpan? retryFor = null)
+        {
+            Address = address;
+            RetryFor = retryFor ?? TimeSpan.FromSeconds(30);
+            _source = Sources.GetOrAdd(address.Connection.ConnectionString, text => NpgsqlDataSource.Create(text));
+        }
+
+        public PostgresAddress Address { get; }
+
+        /// <summary>How long work that certainly did not commit is tried again before the failure is reported.</summary>
+        public TimeSpan RetryFor { get; }
+
+        /// <summary>Runs <paramref name="work"/> in a transaction and commits it.</summary>
+        /// <param name="what">What the work does, for messages ("update the agent 'a1'").</param>
+        /// <param name="work">The work; an exception from it rolls the transaction back and is passed on (retried only when it is a connection failure).</param>
+        /// <param name="sessionLock">
+        /// When given, an advisory lock of that name is held around the transaction: taken before it begins, so that the
+        /// transaction sees the catalog as the previous holder left it (schema migrations).
+        /// </param>
+        public T InTransaction<T>(string what, Func<NpgsqlConnection, NpgsqlTransaction, T> work, string? sessionLock = null)
+        {
+            DateTime deadline = DateTime.UtcNow + RetryFor;
+            TimeSpan pause = TimeSpan.FromMilliseconds(50);
+            while (true)
+            {
+                bool commitSent = false;
+                try
+                {
+                    using NpgsqlConnection connection = _source.OpenConnection();
+                    if (sessionLock != null)
+                    {
+                        Advisory(connection, "pg_advisory_lock", sessionLock);
+                    }
+
+                    try
+                    {
+                        using NpgsqlTransaction transaction = connection.BeginTransaction();
+                        T result = work(connection, transaction);
+                        commitSent = true;
+                        transaction.Commit();
+                        return result;
+                    }
+                    finally
+                    {
+                        if (sessionLock != null && connection.State == System.Data.ConnectionState.Open)
+                        {
+                            Advisory(connection, "pg_advisory_unlock", sessionLock);
+                        }
+                    }
+                }
+                catch (Exception ex) when (IsConnectionFailure(ex))
+                {
+                    if (commitSent)
+                    {
+                        throw new StoreUnavailableException(
+                            $"The PostgreSQL store '{Address.Location}' stopped answering while committing ({Describe(ex)}), so it is not known whether it did {what}. Read the record before doing it again.",
+                            outcomeUnknown: true, ex);
+                    }
+
+                    if (DateTime.UtcNow + pause > deadline)
+                    {
+                        throw new StoreUnavailableException(
+                            $"Cannot {what}: the PostgreSQL store '{Address.Location}' did not answer for {RetryFor.TotalSeconds:0} s ({Describe(ex)}). Nothing was changed.",
+                            outcomeUnknown: false, ex);
+                    }
+
+                    // Connections the pool kept from before a restart are dead: drop them rather than meet them one by one.
+                    NpgsqlConnection.ClearAllPools();
+                    Thread.Sleep(pause);
+                    pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 1000));
+                }
+            }
+        }
+
+        /// <summary>
+        /// A failure of the connection or the server rather than of the work: the transaction it interrupted was rolled
+        /// back by the server (or never began).
+        /// </summary>
+        internal static bool IsConnectionFailure(Exception ex)
+        {
+            switch (ex)
+            {
+                case PostgresException postgres:
+                    // 08: connection exceptions; 57P01-57P03: the server shutting down or starting; 40001/40P01: the server
+                    // chose this transaction to roll back.
+                    return postgres.SqlState.StartsWith("08", StringComparison.Ordinal)
+                        || postgres.SqlState == PostgresErrorCodes.AdminShutdown
+                        || postgres.SqlState == PostgresErrorCodes.CrashShutdown
+                        || postgres.SqlState == PostgresErrorCodes.CannotConnectNow
+                        || postgres.SqlState == PostgresErrorCodes.SerializationFailure
+                        || postgres.SqlState == PostgresErrorCodes.DeadlockDetected;
+                // Only Npgsql's own: the work's exceptions (AgentStateExistsException is an IOException too) pass on untouched.
+                case NpgsqlException npgsql:
+                    return npgsql.IsTransient || npgsql.InnerException is IOException || npgsql.InnerException is SocketException || npgsql.InnerException is TimeoutException;
+                case InvalidOperationException invalid when invalid.Source == "Npgsql":
+                    // Npgsql reports a connection it found broken mid-work this way.
+                    return invalid.Message.IndexOf("broken", StringComparison.OrdinalIgnoreCase) >= 0;
+                default:
+                    return false;
+            }
+        }
+
+        private static void Advisory(NpgsqlConnection connection, string function, string name)
+        {
+            using var command = new NpgsqlCommand($"SELECT {function}(hashtext(@key))", connection);
+            command.Parameters.AddWithValue("key", name);
+            command.ExecuteNonQuery();
+        }
+
+        private static string Describe(Exception ex) => ex is PostgresException postgres ? $"{postgres.SqlState}: {postgres.MessageText}" : ex.Message;
+    }
+}

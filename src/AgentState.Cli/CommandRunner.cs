@@ -24,7 +24,8 @@ namespace AgentState.Cli
                 return ExitCodes.Failure;
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidDataException
-                || ex is FormatException || ex is Markdown.MarkdownFieldNotFoundException || ex is Agents.AgentTransitionException || ex is Trajectories.TrajectoryClosedException)
+                || ex is FormatException || ex is Markdown.MarkdownFieldNotFoundException || ex is Agents.AgentTransitionException || ex is Trajectories.TrajectoryClosedException
+                || ex is Runs.RunFinishedException)
             {
                 Console.Error.WriteLine($"agentstate: {ex.Message}");
                 return ExitCodes.Failure;

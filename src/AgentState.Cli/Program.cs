@@ -19,6 +19,7 @@ namespace AgentState.Cli
                 StateCommand.Create(),
                 HistoryCommand.Create(),
                 TrajectoryCommand.Create(),
+                RunCommand.Create(),
             };
 
             ParseResult parsed = root.Parse(args);

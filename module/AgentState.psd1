@@ -32,6 +32,15 @@
         'Watch-Trajectory'
         'Export-Trajectory'
         'Repair-Trajectory'
+        'New-AgentRun'
+        'Save-AgentRunResult'
+        'Save-AgentRunVerification'
+        'Save-AgentRunIteration'
+        'Complete-AgentRun'
+        'Get-AgentRun'
+        'Get-AgentRunDiagnosis'
+        'Invoke-AgentRunProcess'
+        'Get-AgentRunEvent'
     )
     VariablesToExport    = @()
     AliasesToExport      = @(

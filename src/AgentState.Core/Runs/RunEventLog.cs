@@ -217,10 +217,16 @@ namespace AgentState.Runs
         /// <summary>Where the last line starts: just after the last newline before <paramref name="end"/> (or at 0).</summary>
         private static long FindLineStart(FileStream stream, long end)
         {
-            var buffer = new byte[64 * 1024];
+            // Small first: an event line is a few hundred bytes; a long one makes the window grow.
+            var buffer = new byte[4096];
             long position = end;
             while (position > 0)
             {
+                if (end - position >= buffer.Length && buffer.Length < 1 << 20)
+                {
+                    buffer = new byte[buffer.Length * 4];
+                }
+
                 int size = (int)Math.Min(buffer.Length, position);
                 position -= size;
                 stream.Seek(position, SeekOrigin.Begin);

@@ -296,6 +296,19 @@ namespace AgentState.Tests.Engine
         }
 
         [Fact]
+        public void An_event_line_longer_than_the_tail_window_is_numbered_after_as_well()
+        {
+            _store.Create(new RunDraft { Id = "long" });
+            string big = new string('x', 300_000);
+            Assert.Equal(2, _store.AppendEvent("long", new RunEventDraft("note") { Data = new OrderedJsonObject { ["text"] = big } }).Sequence);
+            Assert.Equal(3, _store.AppendEvent("long", new RunEventDraft("note")).Sequence);
+            File.AppendAllText(RunFile("long", "events.jsonl"), "{\"seq\":4," + new string('y', 200_000));
+            Assert.Equal(4, _store.AppendEvent("long", new RunEventDraft("after-torn")).Sequence);
+            Assert.Equal("{\"seq\":4,".Length + 200_000 + 1, new FileInfo(RunFile("long", "events.jsonl.torn")).Length);
+            Assert.Equal(new long[] { 1, 2, 3, 4 }, _store.ReadEvents("long").Select(e => e.Sequence));
+        }
+
+        [Fact]
         public void A_malformed_event_line_is_an_error_naming_the_file_and_offset()
         {
             _store.Create(new RunDraft { Id = "m" });

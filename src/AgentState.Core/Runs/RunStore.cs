@@ -599,7 +599,8 @@ namespace AgentState.Runs
                 return string.Empty;
             }
 
-            byte[] bytes = File.ReadAllBytes(path);
+            // Shared with the capture's writer, which still holds the log open (Windows would refuse a plain read).
+            byte[] bytes = PlainFile.ReadAllBytes(path, "agent output log");
             try
             {
                 return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);

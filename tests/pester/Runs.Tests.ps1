@@ -184,6 +184,14 @@ Describe 'The run cmdlets' {
             ($run | Format-Table | Out-String) | Should -Match 'c1\s+queued'
         }
 
+        It 'completes run ids from the runs folder named by -Root' {
+            New-AgentRun build-1 -Root $root | Out-Null
+            New-AgentRun build-2 -Root $root | Out-Null
+            New-AgentRun deploy-1 -Root $root | Out-Null
+            $line = "Get-AgentRunDiagnosis -Root '$root' -RunId bu"
+            (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('build-1', 'build-2')
+        }
+
         It 'uses $env:AGENTSTATE_RUNS when no root is given' {
             $saved = $env:AGENTSTATE_RUNS
             try {

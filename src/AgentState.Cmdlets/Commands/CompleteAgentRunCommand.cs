@@ -14,6 +14,7 @@ namespace AgentState.Commands
     {
         /// <summary>The run.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string RunId { get; set; } = string.Empty;
 
         /// <summary>Succeeded, Failed or Cancelled; by default Failed with an error, else Succeeded.</summary>

@@ -18,6 +18,7 @@ namespace AgentState.Commands
         [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
         [Alias("Id")]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string[]? RunId { get; set; }
 
         /// <summary>Only runs in these states (Queued, Running, Succeeded, Failed, Cancelled, Interrupted).</summary>

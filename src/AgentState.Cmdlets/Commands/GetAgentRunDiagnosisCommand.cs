@@ -14,6 +14,7 @@ namespace AgentState.Commands
     {
         /// <summary>The run.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string RunId { get; set; } = string.Empty;
 
         /// <summary>The iteration to diagnose; the last by default.</summary>

@@ -17,6 +17,7 @@ namespace AgentState.Commands
 
         /// <summary>The run.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string RunId { get; set; } = string.Empty;
 
         /// <summary>Only events of these types (run:start, iteration:start, agent:complete ...); wildcards allowed.</summary>

@@ -15,6 +15,7 @@ namespace AgentState.Commands
     {
         /// <summary>The run.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
         public string RunId { get; set; } = string.Empty;
 
         /// <summary>The iteration: 1, 2, 3 ...</summary>

@@ -89,6 +89,18 @@ namespace AgentState.Tests.Contract
         }
 
         [Theory]
+        [InlineData("Get-AgentRun")]
+        [InlineData("Get-AgentRunDiagnosis")]
+        [InlineData("Get-AgentRunEvent")]
+        [InlineData("Complete-AgentRun")]
+        [InlineData("Save-AgentRunResult")]
+        [InlineData("Invoke-AgentRunProcess")]
+        public void A_run_id_completes_from_the_runs_folder(string name)
+        {
+            Assert.Equal("RunIdCompleter", CmdletContract.Get(name).Parameter("RunId").Completer);
+        }
+
+        [Theory]
         [InlineData("AgentState.Runs.RunRecord", "UpdatedAt")]
         [InlineData("AgentState.Runs.AgentResultRecord", "CompletedAt")]
         [InlineData("AgentState.Runs.IterationRecord", "StartedAt")]

@@ -33,11 +33,6 @@ namespace AgentState.Runs
         public static AgentResultRecord Run(RunStore store, string runId, CaptureRequest request, Action<CaptureProgress>? progress = null, CancellationToken cancellation = default)
         {
             int n = request.Iteration;
-            if (store.TryGetAgentResult(runId, n) is AgentResultRecord already)
-            {
-                throw new InvalidInputException($"Iteration {n} of run '{runId}' already has an agent result ('{already.Path}'); capture it as the next iteration.", "iteration");
-            }
-
             DateTimeOffset startedAt = store.Now;
             AgentResultRecord begun = store.BeginCapture(runId, n, startedAt);
             string stdoutPath = begun.StdoutFile!, stderrPath = begun.StderrFile!;

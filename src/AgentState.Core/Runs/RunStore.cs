@@ -446,8 +446,13 @@ namespace AgentState.Runs
         internal AgentResultRecord BeginCapture(string runId, int n, DateTimeOffset startedAt) => InRun(runId, (folder, run) =>
         {
             string path = Path.Combine(folder, RunFiles.Agent(n));
-            AgentResultRecord? existing = ReadDocument(path, "agent result", (p, f, s) => new AgentResultRecord(p, f, s));
-            OrderedJsonObject fields = existing?.Fields ?? new OrderedJsonObject();
+            if (ReadDocument(path, "agent result", (p, f, s) => new AgentResultRecord(p, f, s)) is AgentResultRecord already)
+            {
+                // Checked under the lock: two captures of one iteration would write into the same logs.
+                throw new InvalidInputException($"Iteration {n} of run '{run.Id}' already has an agent result ('{already.Path}'); capture it as the next iteration.", "iteration");
+            }
+
+            var fields = new OrderedJsonObject();
             fields[AgentResultFields.Iteration] = (long)n;
             fields[AgentResultFields.Status] = AgentResultFields.Capturing;
             fields[AgentResultFields.StdoutFile] = RunFiles.Stdout(n);
@@ -463,9 +468,9 @@ namespace AgentState.Runs
             capture["host"] = ProcessIdentity.HostName;
             fields[AgentResultFields.Capture] = capture;
             StartIterationIfNew(folder, run, n, startedAt);
-            WriteDocument(path, fields, existing?.Source);
+            WriteDocument(path, fields, null);
             NoteIteration(run, n, null);
-            return new AgentResultRecord(path, fields, existing?.Source);
+            return new AgentResultRecord(path, fields, null);
         });
 
         /// <summary>Notes the agent process's id in agent-&lt;n&gt;.json while its capture runs.</summary>

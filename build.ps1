@@ -10,12 +10,15 @@
              else the project's own builder (which dotnet build runs anyway).
     Package  Help, then out/packages: AgentState.<version>.nupkg (the module, gallery-shaped), AgentState-<version>.zip
              and AgentState.Cli.<version>.nupkg (the agentstate .NET tool).
+    Native   the NativeAOT agentstate for this machine's platform in out/native/<rid>/ (starts in milliseconds, for
+             shell hooks and cron); the same as
+             dotnet publish src/AgentState.Cli -c Release -r linux-x64 -p:AgentStateNative=true -o out/native/linux-x64
 .EXAMPLE
     ./build.ps1 -Task Build, Test
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Pester', 'Help', 'Package')]
+    [ValidateSet('Build', 'Test', 'Pester', 'Help', 'Package', 'Native')]
     [string[]] $Task = @('Build'),
 
     [ValidateSet('Debug', 'Release')]
@@ -93,6 +96,18 @@ function Invoke-Package {
     Get-ChildItem (Join-Path $root 'out/packages') | ForEach-Object { Write-Host "Package: $($_.FullName)" }
 }
 
+function Invoke-NativeCliBuild {
+    # NativeAOT compiles for the platform it runs on (cross-OS compilation is not supported), so the RID is this one.
+    $os = if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' }
+    $arch = [System.Runtime.InteropServices.RuntimeInformation]::OSArchitecture.ToString().ToLowerInvariant()
+    $rid = "$os-$arch"
+    $output = Join-Path $root "out/native/$rid"
+    Invoke-Native dotnet @('publish', (Join-Path $root 'src/AgentState.Cli'), '-c', $Configuration, '-r', $rid,
+        '-p:AgentStateNative=true', '-o', $output)
+    $program = if ($IsWindows) { 'agentstate.exe' } else { 'agentstate' }
+    Write-Host "Native agentstate: $(Join-Path $output $program)"
+}
+
 foreach ($step in $Task) {
     switch ($step) {
         'Build' { Invoke-Build }
@@ -103,5 +118,6 @@ foreach ($step in $Task) {
         'Pester' { Invoke-PesterSuite }
         'Help' { Invoke-Help }
         'Package' { Invoke-Package }
+        'Native' { Invoke-NativeCliBuild }
     }
 }

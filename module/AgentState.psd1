@@ -1,5 +1,7 @@
 @{
     RootModule           = 'AgentState.Cmdlets.dll'
+    # Imported before the root module: it makes the engine in Dependencies/ loadable, isolated from other modules.
+    NestedModules        = @('AgentState.Loader.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '5f0f2c51-8d1e-4a43-9c1e-2b8a6f3e7d10'
     Author               = 'AgentState developers'

@@ -12,6 +12,11 @@ namespace AgentState.Bench
                 return LockWaitMeasurement.Run(args);
             }
 
+            if (args.Length > 0 && args[0] == "startup")
+            {
+                return StartupMeasurement.Run(args);
+            }
+
             if (args.Length > 0 && args[0] == "list-runs")
             {
                 return RunListMeasurement.Run(args);

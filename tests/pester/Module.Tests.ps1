@@ -34,6 +34,19 @@ Describe 'The AgentState module' {
         }
     }
 
+    It 'loads the engine from Dependencies/ in its own load context, through the loader it imports first' {
+        $module = Get-Module AgentState
+        $module.NestedModules.Name | Should -Contain 'AgentState.Loader'
+        $engine = [AgentState.History.FrontMatter].Assembly
+        $expected = Join-Path (Split-Path $script:ModulePath) 'Dependencies/AgentState.Core.dll'
+        $engine.Location | Should -Be (Resolve-Path -LiteralPath $expected).Path
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($engine).Name | Should -Be 'AgentState'
+        $yaml = [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($engine).Assemblies | Where-Object { $_.GetName().Name -eq 'YamlDotNet' }
+        # The engine's YamlDotNet only once the engine has read YAML; when it has, it is the one in Dependencies/.
+        if ($yaml) { Split-Path $yaml.Location | Should -Be (Split-Path $engine.Location) }
+        @([System.Runtime.Loader.AssemblyLoadContext]::Default.Assemblies | Where-Object { $_.GetName().Name -in 'AgentState.Core', 'YamlDotNet' }) | Should -BeNullOrEmpty -Because 'the default context is where other modules load theirs'
+    }
+
     It 'has the about_AgentState topic' {
         $about = Get-Help about_AgentState | Out-String
         $about | Should -Match 'AGENTSTATE_ROOT'

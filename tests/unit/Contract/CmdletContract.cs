@@ -68,8 +68,8 @@ namespace AgentState.Tests.Contract
                     .GetField(field, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)!.GetRawConstantValue()!;
 
             public Type? FindType(string fullName) =>
-                new[] { "AgentState.Core.dll", "AgentState.Cmdlets.dll" }
-                    .Select(dll => _context.LoadFromAssemblyPath(Path.Combine(RepoPaths.ModuleFolder, dll)).GetType(fullName))
+                new[] { Path.Combine(RepoPaths.ModuleDependencies, "AgentState.Core.dll"), Path.Combine(RepoPaths.ModuleFolder, "AgentState.Cmdlets.dll") }
+                    .Select(dll => _context.LoadFromAssemblyPath(dll).GetType(fullName))
                     .FirstOrDefault(t => t != null && t.IsPublic);
         }
 
@@ -80,6 +80,7 @@ namespace AgentState.Tests.Contract
             var paths = Directory.GetFiles(runtime, "*.dll").Where(p => !p.EndsWith("System.Management.Automation.dll", StringComparison.OrdinalIgnoreCase)).ToList();
             paths.Add(sma);
             paths.AddRange(Directory.GetFiles(RepoPaths.ModuleFolder, "*.dll"));
+            paths.AddRange(Directory.GetFiles(RepoPaths.ModuleDependencies, "*.dll"));
             var byName = paths.GroupBy(p => Path.GetFileName(p), StringComparer.OrdinalIgnoreCase).Select(g => g.Last());
             var context = new MetadataLoadContext(new PathAssemblyResolver(byName), "System.Private.CoreLib");
 

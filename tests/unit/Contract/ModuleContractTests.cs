@@ -120,10 +120,14 @@ namespace AgentState.Tests.Contract
             {
                 "System.Management.Automation", "mscorlib", "netstandard",
             };
-            var shipped = Directory.GetFiles(RepoPaths.ModuleFolder, "*.dll").Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            // Windows PowerShell loads the root's assemblies except the load context, which only PowerShell 7 loads.
+            var loaded = Directory.GetFiles(RepoPaths.ModuleFolder, "*.dll")
+                .Where(f => !string.Equals(Path.GetFileName(f), "AgentState.LoadContext.dll", StringComparison.OrdinalIgnoreCase))
+                .Concat(Directory.GetFiles(RepoPaths.ModuleDependencies, "*.dll")).ToList();
+            var shipped = loaded.Select(Path.GetFileNameWithoutExtension).ToHashSet(StringComparer.OrdinalIgnoreCase);
 
             var missing = new List<string>();
-            foreach (string dll in Directory.GetFiles(RepoPaths.ModuleFolder, "*.dll"))
+            foreach (string dll in loaded)
             {
                 foreach (AssemblyName reference in CmdletContract.References(dll))
                 {
@@ -137,6 +141,44 @@ namespace AgentState.Tests.Contract
             Assert.True(missing.Count == 0, string.Join("; ", missing));
             Assert.DoesNotContain("System.Management.Automation", shipped);
             Assert.Contains("System.Text.Json", shipped);
+        }
+
+        [Fact]
+        public void The_loader_is_imported_before_the_cmdlets_and_the_engine_sits_where_PowerShell_does_not_probe()
+        {
+            // PowerShell imports NestedModules in order before the RootModule; the cmdlets assembly needs the
+            // engine as soon as PowerShell reflects over it, so the loader must already have run.
+            foreach (ModuleManifest manifest in new[] { Source, Built })
+            {
+                Assert.Equal("AgentState.Loader.dll", manifest.List("NestedModules").FirstOrDefault());
+                Assert.Equal("AgentState.Cmdlets.dll", manifest.Scalar("RootModule"));
+            }
+
+            var root = Directory.GetFiles(RepoPaths.ModuleFolder, "*.dll").Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal);
+            Assert.Equal(new[] { "AgentState.Cmdlets.dll", "AgentState.LoadContext.dll", "AgentState.Loader.dll" }, root);
+            var dependencies = Directory.GetFiles(RepoPaths.ModuleDependencies, "*.dll").Select(Path.GetFileName).ToList();
+            foreach (string dll in new[] { "AgentState.Core.dll", "YamlDotNet.dll", "System.Text.Json.dll" })
+            {
+                Assert.Contains(dll, dependencies);
+            }
+
+            // The cmdlets reach the engine and nothing else of Dependencies/ (the PowerShell 7 bridge answers only that name).
+            var fromDependencies = CmdletContract.References(Path.Combine(RepoPaths.ModuleFolder, "AgentState.Cmdlets.dll"))
+                .Select(r => r.Name!).Where(n => dependencies.Contains(n + ".dll")).ToList();
+            Assert.Equal(new[] { "AgentState.Core" }, fromDependencies);
+        }
+
+        [Fact]
+        public void The_module_folder_holds_only_what_the_build_lays_out()
+        {
+            var folders = Directory.GetDirectories(RepoPaths.ModuleFolder).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal);
+            Assert.Equal(new[] { "Dependencies", "en-US" }, folders);
+            // Besides the assemblies: the manifest and module/*.ps1xml, nothing an older build left behind.
+            var expected = Directory.GetFiles(Path.Combine(RepoPaths.Root, "module"), "*.ps1xml").Select(Path.GetFileName).Append("AgentState.psd1");
+            var rootFiles = Directory.GetFiles(RepoPaths.ModuleFolder).Select(Path.GetFileName).Where(n => !n!.EndsWith(".dll", StringComparison.Ordinal));
+            Assert.Equal(expected.OrderBy(n => n, StringComparer.Ordinal), rootFiles.OrderBy(n => n, StringComparer.Ordinal));
+            Assert.Empty(Directory.GetDirectories(RepoPaths.ModuleDependencies));
+            Assert.All(Directory.GetFiles(RepoPaths.ModuleDependencies), f => Assert.EndsWith(".dll", f));
         }
 
         private static string NuGetRoot() =>

@@ -30,8 +30,16 @@ namespace AgentState.Tests.Contract
 
             Assert.Contains("AgentState.psd1", entries);
             Assert.Contains("AgentState.Cmdlets.dll", entries);
+            Assert.Contains("AgentState.Loader.dll", entries);
+            Assert.Contains("AgentState.LoadContext.dll", entries);
+            Assert.Contains("Dependencies/AgentState.Core.dll", entries);
+            Assert.Contains("Dependencies/YamlDotNet.dll", entries);
             Assert.Contains("en-US/AgentState.Cmdlets.dll-Help.xml", entries);
             Assert.Contains("en-US/about_AgentState.help.txt", entries);
+            Assert.DoesNotContain("AgentState.Core.dll", entries);
+            Assert.DoesNotContain(entries, e => e.Contains("YamlDotNet11Module", StringComparison.Ordinal));
+            var extra = entries.Where(e => !moduleFiles.Contains(e) && !IsPackageMetadata(e)).ToList();
+            Assert.True(extra.Count == 0, "in the package but not in the module folder: " + string.Join(", ", extra));
             var missing = moduleFiles.Where(f => !entries.Contains(f)).ToList();
             Assert.True(missing.Count == 0, "not in the package: " + string.Join(", ", missing));
             Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) || e.StartsWith("content/", StringComparison.Ordinal));
@@ -75,6 +83,11 @@ namespace AgentState.Tests.Contract
             Assert.Contains("AgentState/AgentState.psd1", entries);
             Assert.Contains("AgentState/AgentState.Cmdlets.dll", entries);
             Assert.Contains("AgentState/en-US/AgentState.Cmdlets.dll-Help.xml", entries);
+            Assert.Contains("AgentState/AgentState.Loader.dll", entries);
+            Assert.Contains("AgentState/Dependencies/AgentState.Core.dll", entries);
+            var moduleFiles = Directory.GetFiles(RepoPaths.ModuleFolder, "*", SearchOption.AllDirectories)
+                .Select(f => "AgentState/" + Path.GetRelativePath(RepoPaths.ModuleFolder, f).Replace('\\', '/')).ToHashSet();
+            Assert.Equal(moduleFiles.OrderBy(e => e, StringComparer.Ordinal), entries.Where(e => !e.EndsWith("/", StringComparison.Ordinal)).OrderBy(e => e, StringComparer.Ordinal));
             Assert.All(entries, e => Assert.StartsWith("AgentState/", e));
         }
 
@@ -89,6 +102,10 @@ namespace AgentState.Tests.Contract
             Assert.Contains("DotnetTool", metadata.Elements().Single(e => e.Name.LocalName == "packageTypes").ToString());
             Assert.Contains(entries, e => e.EndsWith("/agentstate.dll", StringComparison.Ordinal) && e.StartsWith("tools/net8.0/", StringComparison.Ordinal));
         }
+
+        // What NuGet adds to every package beside the packed files.
+        private static bool IsPackageMetadata(string entry) =>
+            entry == "AgentState.nuspec" || entry == "[Content_Types].xml" || entry.StartsWith("_rels/", StringComparison.Ordinal) || entry.StartsWith("package/", StringComparison.Ordinal);
 
         private static ZipArchive Open(string name)
         {

@@ -11,12 +11,33 @@ namespace AgentState.Tests.Support
     {
         public static string DotNet { get; } = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
 
+        /// <summary>
+        /// The native agentstate under test when AGENTSTATE_TEST_CLI names one (.ci/run runs the CLI tests a second time
+        /// against the NativeAOT build that way); null for the framework-dependent agentstate.dll run through dotnet.
+        /// </summary>
+        public static string? Native { get; } = NativeProgram();
+
+        /// <summary>The program and the arguments before the CLI's own: <c>dotnet agentstate.dll</c>, or the native binary.</summary>
+        public static IReadOnlyList<string> Command { get; } = Native != null ? new[] { Native } : new[] { DotNet, RepoPaths.CliAssembly };
+
+        private static string? NativeProgram()
+        {
+            string? path = Environment.GetEnvironmentVariable("AGENTSTATE_TEST_CLI");
+            if (string.IsNullOrEmpty(path))
+            {
+                return null;
+            }
+
+            // Named but missing is a broken run, not a reason to test the other build quietly.
+            return File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException("AGENTSTATE_TEST_CLI names no file", path);
+        }
+
         public sealed record Result(int ExitCode, string StandardOutput, string StandardError);
 
         /// <summary>Starts the CLI with redirected streams; the caller feeds stdin and waits or kills.</summary>
         public static Process Start(IEnumerable<string> arguments, string? workingDirectory = null, IEnumerable<string>? prefix = null)
         {
-            var info = new ProcessStartInfo(DotNet)
+            var info = new ProcessStartInfo(Command[0])
             {
                 RedirectStandardInput = true,
                 RedirectStandardOutput = true,
@@ -26,17 +47,21 @@ namespace AgentState.Tests.Support
             };
             if (prefix != null)
             {
-                // Run under another program (setpriv to drop root): it execs dotnet itself.
+                // Run under another program (setpriv to drop root): it execs the CLI itself.
                 info.FileName = "setpriv";
                 foreach (string p in prefix)
                 {
                     info.ArgumentList.Add(p);
                 }
 
-                info.ArgumentList.Add(DotNet);
+                info.ArgumentList.Add(Command[0]);
             }
 
-            info.ArgumentList.Add(RepoPaths.CliAssembly);
+            for (int i = 1; i < Command.Count; i++)
+            {
+                info.ArgumentList.Add(Command[i]);
+            }
+
             foreach (string argument in arguments)
             {
                 info.ArgumentList.Add(argument);

@@ -12,6 +12,12 @@ namespace AgentState.Tests.Support
 
         public static string ModuleFolder { get; } = System.IO.Path.Combine(Root, "out", "AgentState");
 
+        /// <summary>Where the module's engine and its dependencies are: only the module's loader loads them.</summary>
+        public static string ModuleDependencies { get; } = System.IO.Path.Combine(ModuleFolder, "Dependencies");
+
+        /// <summary>The test fixture module built against YamlDotNet 11, with its YamlDotNet.dll beside it.</summary>
+        public static string YamlDotNet11Module { get; } = Metadata("YamlDotNet11Module");
+
         private static string Metadata(string key) =>
             typeof(RepoPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
     }

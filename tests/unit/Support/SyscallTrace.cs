@@ -40,7 +40,7 @@ namespace AgentState.Tests.Support
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (string a in new[] { "-f", "-y", "-qq", "-s", "0", "-o", log, "-e", "trace=" + string.Join(',', Traced), CliProcess.DotNet, RepoPaths.CliAssembly }.Concat(arguments))
+            foreach (string a in new[] { "-f", "-y", "-qq", "-s", "0", "-o", log, "-e", "trace=" + string.Join(',', Traced) }.Concat(CliProcess.Command).Concat(arguments))
             {
                 info.ArgumentList.Add(a);
             }

@@ -42,6 +42,15 @@
         'Update-AgentWorkItemLease'
         'Complete-AgentWorkItem'
         'Stop-AgentWorkItem'
+        'New-AgentRun'
+        'Save-AgentRunResult'
+        'Save-AgentRunVerification'
+        'Save-AgentRunIteration'
+        'Complete-AgentRun'
+        'Get-AgentRun'
+        'Get-AgentRunDiagnosis'
+        'Invoke-AgentRunProcess'
+        'Get-AgentRunEvent'
     )
     VariablesToExport    = @()
     AliasesToExport      = @(

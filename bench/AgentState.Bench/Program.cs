@@ -17,6 +17,16 @@ namespace AgentState.Bench
                 return StartupMeasurement.Run(args);
             }
 
+            if (args.Length > 0 && args[0] == "list-runs")
+            {
+                return RunListMeasurement.Run(args);
+            }
+
+            if (args.Length > 0 && args[0] == "capture")
+            {
+                return CaptureThroughput.Run(args);
+            }
+
             if (args.Length > 0 && args[0] == "lock-worker")
             {
                 return LockWaitMeasurement.Work(args);

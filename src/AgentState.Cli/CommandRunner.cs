@@ -25,7 +25,8 @@ namespace AgentState.Cli
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is InvalidDataException
                 || ex is FormatException || ex is Markdown.MarkdownFieldNotFoundException || ex is Agents.AgentTransitionException || ex is Trajectories.TrajectoryClosedException
-                || ex is Stores.StoreBackendUnavailableException || ex is Stores.StoreSchemaException)
+                || ex is Stores.StoreBackendUnavailableException || ex is Stores.StoreSchemaException
+                || ex is Runs.RunFinishedException)
             {
                 Console.Error.WriteLine($"agentstate: {ex.Message}");
                 return ExitCodes.Failure;

@@ -22,6 +22,7 @@ namespace AgentState.Cli
                 RetryCommand.Create(),
                 QueueCommand.Create(),
                 DbCommand.Create(),
+                RunCommand.Create(),
             };
 
             ParseResult parsed = root.Parse(args);

@@ -8,6 +8,7 @@ using AgentState.Json;
 using AgentState.Locking;
 using AgentState.Markdown;
 using AgentState.Stores;
+using AgentState.Runs;
 using AgentState.Trajectories;
 
 namespace AgentState.Commands.Infrastructure
@@ -48,6 +49,18 @@ namespace AgentState.Commands.Infrastructure
         {
             switch (exception)
             {
+                case RunNotFoundException run:
+                    return new ErrorRecord(run, "RunNotFound", ErrorCategory.ObjectNotFound, run.RunId);
+                case RunExistsException runExists:
+                    return new ErrorRecord(runExists, "RunExists", ErrorCategory.ResourceExists, runExists.RunId);
+                case RunCorruptException runCorrupt:
+                    return new ErrorRecord(runCorrupt, "RunCorrupt", ErrorCategory.InvalidData, runCorrupt.Path);
+                case RunStoreNotFoundException runStore:
+                    return new ErrorRecord(runStore, "RunStoreNotFound", ErrorCategory.ObjectNotFound, runStore.Root);
+                case RunFinishedException finished:
+                    return WithAction(new ErrorRecord(finished, "RunFinished", ErrorCategory.InvalidOperation, finished.RunId), finished.Message, "Use -Force to complete it again.");
+                case ArgumentException invalidRun when invalidRun.ParamName == "runid":
+                    return new ErrorRecord(new PSArgumentException(invalidRun.Message, invalidRun), "InvalidRunId", ErrorCategory.InvalidArgument, path);
                 case AtomicWriteException write:
                     return AtomicWriteFailed(write, path, write.Reason == FailureReason.MissingFolder ? "Use -Force to create the missing folders." : null);
                 case AtifValidationException invalid:

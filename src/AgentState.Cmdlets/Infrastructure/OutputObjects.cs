@@ -3,6 +3,7 @@ using System.Management.Automation;
 using AgentState.Agents;
 using AgentState.History;
 using AgentState.Json;
+using AgentState.Runs;
 using AgentState.Trajectories;
 
 namespace AgentState.Commands.Infrastructure
@@ -62,6 +63,45 @@ namespace AgentState.Commands.Infrastructure
         {
             PSObject result = PSObject.AsPSObject(history);
             Set(result, "Entries", PSJsonConverter.ToPSCustomObjects(history.Entries));
+            return result;
+        }
+
+        public static PSObject Run(RunRecord run)
+        {
+            PSObject result = PSObject.AsPSObject(run);
+            Set(result, "Metadata", PSJsonConverter.ToPSCustomObject(run.Metadata));
+            Set(result, "Fields", PSJsonConverter.ToPSCustomObject(run.Fields));
+            return result;
+        }
+
+        public static PSObject AgentResult(AgentResultRecord agent)
+        {
+            PSObject result = PSObject.AsPSObject(agent);
+            Set(result, "ToolCalls", PSJsonConverter.ToPowerShell(agent.ToolCalls));
+            Set(result, "TokensUsed", PSJsonConverter.ToPSCustomObject(agent.TokensUsed));
+            Set(result, "Fields", PSJsonConverter.ToPSCustomObject(agent.Fields));
+            return result;
+        }
+
+        public static PSObject Verification(VerificationRecord verification)
+        {
+            PSObject result = PSObject.AsPSObject(verification);
+            Set(result, "Report", PSJsonConverter.ToPSCustomObject(verification.Fields));
+            return result;
+        }
+
+        public static PSObject Iteration(IterationRecord iteration)
+        {
+            PSObject result = PSObject.AsPSObject(iteration);
+            Set(result, "LoopStrategy", PSJsonConverter.ToPowerShell(iteration.LoopStrategy));
+            Set(result, "Fields", PSJsonConverter.ToPSCustomObject(iteration.Fields));
+            return result;
+        }
+
+        public static PSObject Event(RunEvent e)
+        {
+            PSObject result = PSObject.AsPSObject(e);
+            Set(result, "Data", PSJsonConverter.ToPSCustomObject(e.Data));
             return result;
         }
 

@@ -65,6 +65,54 @@ namespace AgentState.Platform
         /// </summary>
         public virtual long? CountEntries(string folder) => null;
 
+        /// <summary>
+        /// Kills a process and every process it started. The runtime's Kill(entireProcessTree) where it has one (.NET Core
+        /// 3.0 and later, so PowerShell 7); else the platform's own way (see the overrides), else the process alone.
+        /// </summary>
+        public virtual void KillProcessTree(System.Diagnostics.Process process)
+        {
+            if (!TryKillTreeByRuntime(process))
+            {
+                KillAlone(process);
+            }
+        }
+
+        /// <summary>Process.Kill(true), found by reflection because netstandard2.0 does not declare it.</summary>
+        protected static bool TryKillTreeByRuntime(System.Diagnostics.Process process)
+        {
+            System.Reflection.MethodInfo? kill = typeof(System.Diagnostics.Process).GetMethod("Kill", new[] { typeof(bool) });
+            if (kill == null)
+            {
+                return false;
+            }
+
+            try
+            {
+                kill.Invoke(process, new object[] { true });
+            }
+            catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is InvalidOperationException)
+            {
+                // It had exited already.
+            }
+
+            return true;
+        }
+
+        /// <summary>Kills the process alone; one that has exited already is no error.</summary>
+        protected static void KillAlone(System.Diagnostics.Process process)
+        {
+            try
+            {
+                process.Kill();
+            }
+            catch (InvalidOperationException)
+            {
+            }
+            catch (System.ComponentModel.Win32Exception) when (process.HasExited)
+            {
+            }
+        }
+
         /// <summary>"a symbolic link to '…'" when <paramref name="path"/> itself is a link (not followed); else null.</summary>
         public string? DescribeLink(string path)
         {

@@ -136,6 +136,40 @@ namespace AgentState.Platform
             // MOVEFILE_WRITE_THROUGH already made the rename durable; Windows cannot open a folder to flush it.
         }
 
+        /// <summary>
+        /// On Windows PowerShell 5.1 (.NET Framework, no Kill(true)) taskkill /T walks the tree by parent process id,
+        /// as the runtime itself does.
+        /// </summary>
+        public override void KillProcessTree(Process process)
+        {
+            if (TryKillTreeByRuntime(process))
+            {
+                return;
+            }
+
+            try
+            {
+                var info = new ProcessStartInfo("taskkill.exe", "/T /F /PID " + process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    UseShellExecute = false,
+                    CreateNoWindow = true,
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                };
+                using (Process taskkill = Process.Start(info)!)
+                {
+                    taskkill.StandardOutput.ReadToEnd();
+                    taskkill.WaitForExit();
+                }
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                // No taskkill: the process alone, below.
+            }
+
+            KillAlone(process);
+        }
+
         public override bool ProcessExists(int processId)
         {
             if (processId <= 0)

@@ -137,6 +137,29 @@ namespace AgentState.Tests.Wine
         }
 
         [WineFact]
+        public void Run_exec_captures_a_crash_and_a_timeout_and_diagnose_names_the_windows_files()
+        {
+            string root = WineCli.WindowsPath(_folder.Path);
+            Assert.Equal(0, WineCli.Run("run", "new", "w1", "--root", root).ExitCode);
+
+            var crash = WineCli.Run("run", "exec", "w1", "-n", "1", "--root", root, "--", "cmd", "/c", "echo compiling& echo broken 1>&2& exit 3");
+            var slow = WineCli.Run("run", "exec", "w1", "-n", "2", "--timeout", "3", "--root", root, "--", "cmd", "/c", "ping -n 600 127.0.0.1 >nul");
+            var diagnose = WineCli.Run("run", "diagnose", "w1", "--iteration", "1", "--json", "--root", root);
+
+            Assert.Equal(1, crash.ExitCode);
+            Assert.Contains("AgentCrash: The agent exited with code 3.", crash.StandardError);
+            Assert.Equal("compiling", File.ReadAllText(Path.Combine(_folder.Path, "w1", "agent-1.stdout.log")).Trim());
+            Assert.Equal(1, slow.ExitCode);
+            Assert.Contains("Timeout: The agent ran past its timeout of 3 s", slow.StandardError);
+            Assert.Equal(0, diagnose.ExitCode);
+            JsonElement d = JsonDocument.Parse(diagnose.StandardOutput).RootElement;
+            Assert.Equal(("AgentCrash", 3), (d.GetProperty("errorType").GetString(), d.GetProperty("exitCode").GetInt32()));
+            Assert.Equal("broken", d.GetProperty("stderrTail")[0].GetString()!.Trim());
+            Assert.Equal(JsonValueKind.Null, d.GetProperty("signal").ValueKind);
+            Assert.Equal(Win(@"w1\agent-1.stderr.log"), d.GetProperty("files")[0].GetString());
+        }
+
+        [WineFact]
         public void Recover_check_on_the_bundled_example_reports_what_the_readme_promises()
         {
             var result = WineCli.Run("recover", "check", "--root", WineCli.WindowsPath(Path.Combine(RepoPaths.Root, "examples", "agent-deployment")), "--json");

@@ -7,6 +7,7 @@ using System.Globalization;
 using System.Linq;
 using System.Threading;
 using AgentState.Retry;
+using AgentState.Runs;
 
 namespace AgentState.Cli.Commands
 {
@@ -35,9 +36,12 @@ namespace AgentState.Cli.Commands
             var retryOnExit = new Option<int[]>("--retry-on-exit-code") { Description = "Exit codes to retry as well, whatever their type (repeatable)." };
             var seed = new Option<int?>("--seed") { Description = "Seed the jitter, for a reproducible sequence of waits." };
             var verbose = new Option<bool>("--verbose", "-v") { Description = "Print each attempt, its error and the wait chosen on stderr." };
+            var runId = new Option<string?>("--run-id") { Description = "A run whose events.jsonl records every attempt, failure (type, wait chosen) and success." };
+            var iteration = new Option<int?>("--iteration") { Description = "The iteration of --run-id the attempts belong to." };
+            var runsRoot = new Option<string?>("--runs-root") { Description = "The runs folder of --run-id. Default: $AGENTSTATE_RUNS, else ./.agentstate/runs." };
             var command = new Command("retry", "Run a command until it succeeds, retrying failures by type (exit 124 Timeout, 75 InfrastructureError, 128+n AgentCrash) with exponential backoff and full jitter; exits with its last exit code.")
             {
-                maxAttempts, initialDelay, multiplier, maxDelay, noJitter, deadline, retryOn, retryOnExit, seed, verbose, commandLine,
+                maxAttempts, initialDelay, multiplier, maxDelay, noJitter, deadline, retryOn, retryOnExit, seed, verbose, runId, iteration, runsRoot, commandLine,
             };
             command.SetAction(parsed => CommandRunner.Run(() =>
             {
@@ -68,6 +72,19 @@ namespace AgentState.Cli.Commands
                 }
 
                 IRetryRandom random = parsed.GetValue(seed) is int s ? new SystemRetryRandom(s) : new SystemRetryRandom();
+                IRetryObserver? observer = parsed.GetValue(verbose) ? new StderrObserver(argv[0]) : null;
+                if (parsed.GetValue(runId) is string run)
+                {
+                    if (parsed.GetValue(iteration) is int i && i < 1)
+                    {
+                        throw new UsageException("--iteration counts from 1.");
+                    }
+
+                    // A missing run fails here, before the command is ever started.
+                    var store = new RunStore(parsed.GetValue(runsRoot) ?? RunStore.DefaultRoot(Environment.CurrentDirectory));
+                    observer = new RunEventRetryObserver(store, run, parsed.GetValue(iteration), observer);
+                }
+
                 using var cancel = new CancellationTokenSource();
                 ConsoleCancelEventHandler onCancel = (_, e) =>
                 {
@@ -77,7 +94,7 @@ namespace AgentState.Cli.Commands
                 Console.CancelKeyPress += onCancel;
                 try
                 {
-                    new RetryExecutor(policy, classifier, null, random).Run(n => RunOnce(argv), parsed.GetValue(verbose) ? new StderrObserver(argv[0]) : null, cancel.Token);
+                    new RetryExecutor(policy, classifier, null, random).Run(n => RunOnce(argv), observer, cancel.Token);
                     return ExitCodes.Success;
                 }
                 catch (ProcessExitFailure failure)
@@ -102,16 +119,16 @@ namespace AgentState.Cli.Commands
             return command;
         }
 
-        private static IEnumerable<FailureType>? Types(string[]? names)
+        private static IEnumerable<RunErrorType>? Types(string[]? names)
         {
             if (names == null || names.Length == 0)
             {
                 return null;
             }
 
-            return names.SelectMany(n => n.Split(',')).Select(n => Enum.TryParse(n.Trim(), ignoreCase: true, out FailureType type) && Enum.IsDefined(typeof(FailureType), type)
+            return names.SelectMany(n => n.Split(',')).Select(n => Enum.TryParse(n.Trim(), ignoreCase: true, out RunErrorType type) && Enum.IsDefined(typeof(RunErrorType), type)
                 ? type
-                : throw new UsageException($"'{n}' is not a failure type: {string.Join(", ", Enum.GetNames(typeof(FailureType)))}.")).ToArray();
+                : throw new UsageException($"'{n}' is not a failure type: {string.Join(", ", Enum.GetNames(typeof(RunErrorType)))}.")).ToArray();
         }
 
         private static int RunOnce(string[] argv)

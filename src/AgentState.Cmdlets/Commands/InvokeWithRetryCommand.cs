@@ -7,6 +7,7 @@ using System.Management.Automation;
 using System.Threading;
 using AgentState.Commands.Infrastructure;
 using AgentState.Retry;
+using AgentState.Runs;
 
 namespace AgentState.Commands
 {
@@ -60,7 +61,7 @@ namespace AgentState.Commands
 
         /// <summary>The failure types to retry, replacing the default Timeout, AgentCrash, InfrastructureError.</summary>
         [Parameter]
-        public FailureType[]? RetryOn { get; set; }
+        public RunErrorType[]? RetryOn { get; set; }
 
         /// <summary>Exception types (and their subclasses) to retry as well.</summary>
         [Parameter]
@@ -73,6 +74,22 @@ namespace AgentState.Commands
         /// <summary>Seeds the jitter, for a reproducible sequence of delays.</summary>
         [Parameter]
         public int? Seed { get; set; }
+
+        /// <summary>A run whose events.jsonl records every attempt, failure (with its type and the wait chosen) and success.</summary>
+        [Parameter]
+        [ArgumentCompleter(typeof(RunIdCompleter))]
+        [EmptyAsAbsent]
+        public string? RunId { get; set; }
+
+        /// <summary>The iteration of -RunId the attempts belong to.</summary>
+        [Parameter]
+        [ValidateRange(1, int.MaxValue)]
+        public int? Iteration { get; set; }
+
+        /// <summary>The runs folder of -RunId: $env:AGENTSTATE_RUNS, else ./.agentstate/runs.</summary>
+        [Parameter]
+        [EmptyAsAbsent]
+        public string? Root { get; set; }
 
         /// <inheritdoc />
         protected override void ProcessRecord()
@@ -89,7 +106,7 @@ namespace AgentState.Commands
                     Jitter = NoJitter ? RetryJitter.None : RetryJitter.Full,
                     Deadline = Deadline,
                 };
-                var classifier = new RetryClassifier(RetryOn, RetryOnException, RetryIf == null ? null : (Func<Exception, FailureType, bool>)Asks, TypeFromErrorId);
+                var classifier = new RetryClassifier(RetryOn, RetryOnException, RetryIf == null ? null : (Func<Exception, RunErrorType, bool>)Asks, TypeFromErrorId);
                 executor = new RetryExecutor(policy, classifier, null, Seed is int seed ? new SystemRetryRandom(seed) : null);
             }
             catch (ArgumentException ex)
@@ -103,10 +120,31 @@ namespace AgentState.Commands
                 return;
             }
 
+            IRetryObserver observer = new VerboseObserver(this);
+            if (RunId != null)
+            {
+                RunStore? store = RunStoreResolver.Open(this, Root);
+                if (store == null)
+                {
+                    return;
+                }
+
+                try
+                {
+                    observer = new RunEventRetryObserver(store, RunId, Iteration, observer);
+                }
+                catch (Exception ex) when (EngineErrors.For(ex, RunId) is ErrorRecord error)
+                {
+                    // Nothing has run: the work is not started without the record the caller asked for.
+                    ThrowTerminatingError(error);
+                    return;
+                }
+            }
+
             Collection<PSObject> output;
             try
             {
-                output = executor.Run(Attempt, new VerboseObserver(this), _stopping.Token);
+                output = executor.Run(Attempt, observer, _stopping.Token);
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
@@ -134,7 +172,7 @@ namespace AgentState.Commands
             return new Collection<PSObject>(ScriptBlock.InvokeWithContext(null, variables, ArgumentList).ToList());
         }
 
-        private bool Asks(Exception error, FailureType type)
+        private bool Asks(Exception error, RunErrorType type)
         {
             object target = error is IContainsErrorRecord record ? record.ErrorRecord : (object)new ErrorRecord(error, "RetryCandidate", ErrorCategory.NotSpecified, null);
             var variables = new List<PSVariable> { new PSVariable("_", target), new PSVariable("FailureType", type) };
@@ -142,7 +180,7 @@ namespace AgentState.Commands
         }
 
         /// <summary>Write-Error -ErrorId Timeout (or 'Timeout,...') names the failure's type.</summary>
-        private static FailureType? TypeFromErrorId(Exception error)
+        private static RunErrorType? TypeFromErrorId(Exception error)
         {
             string? id = (error as IContainsErrorRecord)?.ErrorRecord?.FullyQualifiedErrorId;
             if (id == null)
@@ -151,9 +189,9 @@ namespace AgentState.Commands
             }
 
             string head = id.Split(',')[0];
-            return Enum.GetNames(typeof(FailureType)).FirstOrDefault(n => string.Equals(n, head, StringComparison.OrdinalIgnoreCase)) is string name
-                ? (FailureType)Enum.Parse(typeof(FailureType), name)
-                : (FailureType?)null;
+            return Enum.GetNames(typeof(RunErrorType)).FirstOrDefault(n => string.Equals(n, head, StringComparison.OrdinalIgnoreCase)) is string name
+                ? (RunErrorType)Enum.Parse(typeof(RunErrorType), name)
+                : (RunErrorType?)null;
         }
 
         /// <summary>-Verbose: each attempt, its error and the delay chosen.</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using AgentState.Runs;
 
 namespace AgentState.Retry
 {
@@ -23,18 +24,18 @@ namespace AgentState.Retry
         public int ExitCode { get; }
 
         /// <summary>The failure type an exit code stands for.</summary>
-        public static FailureType TypeOfExitCode(int exitCode)
+        public static RunErrorType TypeOfExitCode(int exitCode)
         {
             switch (exitCode)
             {
                 case 124:
-                    return FailureType.Timeout;
+                    return RunErrorType.Timeout;
                 case 75:
-                    return FailureType.InfrastructureError;
+                    return RunErrorType.InfrastructureError;
                 case 130:
-                    return FailureType.Cancelled;
+                    return RunErrorType.Cancelled;
                 default:
-                    return exitCode > 128 && exitCode < 128 + 65 ? FailureType.AgentCrash : FailureType.Unknown;
+                    return exitCode > 128 && exitCode < 128 + 65 ? RunErrorType.AgentCrash : RunErrorType.Unknown;
             }
         }
     }

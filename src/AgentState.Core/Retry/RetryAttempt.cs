@@ -1,4 +1,5 @@
 using System;
+using AgentState.Runs;
 
 namespace AgentState.Retry
 {
@@ -6,7 +7,7 @@ namespace AgentState.Retry
     public sealed class RetryAttempt
     {
         /// <summary>Creates the record of a failed attempt.</summary>
-        public RetryAttempt(int number, Exception error, FailureType type, bool retryable, RetryDecision decision, TimeSpan? delay, TimeSpan elapsed)
+        public RetryAttempt(int number, Exception error, RunErrorType type, bool retryable, RetryDecision decision, TimeSpan? delay, TimeSpan elapsed)
         {
             Number = number;
             Error = error;
@@ -24,7 +25,7 @@ namespace AgentState.Retry
         public Exception Error { get; }
 
         /// <summary>The failure's type.</summary>
-        public FailureType Type { get; }
+        public RunErrorType Type { get; }
 
         /// <summary>Whether the classifier called it retryable.</summary>
         public bool Retryable { get; }

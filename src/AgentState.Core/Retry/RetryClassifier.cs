@@ -1,4 +1,5 @@
 using System;
+using AgentState.Runs;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
@@ -6,27 +7,27 @@ using System.Linq;
 namespace AgentState.Retry
 {
     /// <summary>
-    /// Decides whether a failure is worth another attempt. A failure is first given a <see cref="FailureType"/>; the
+    /// Decides whether a failure is worth another attempt. A failure is first given a <see cref="RunErrorType"/>; the
     /// types in <see cref="NeverRetried"/> are final whatever the caller says; otherwise it is retried when its type is
     /// in <see cref="RetryableTypes"/>, when it is one of <see cref="RetryableExceptions"/>, or when the predicate says so.
     /// </summary>
     public sealed class RetryClassifier
     {
         /// <summary>Timeouts, crashes and infrastructure errors: what may well go differently next time.</summary>
-        public static IReadOnlyCollection<FailureType> DefaultRetryableTypes { get; } =
-            new[] { FailureType.Timeout, FailureType.AgentCrash, FailureType.InfrastructureError };
+        public static IReadOnlyCollection<RunErrorType> DefaultRetryableTypes { get; } =
+            new[] { RunErrorType.Timeout, RunErrorType.AgentCrash, RunErrorType.InfrastructureError };
 
         /// <summary>
         /// Type-check, test and verification failures say the work itself is wrong, and a cancelled run was stopped
         /// on purpose: trying again cannot help, so no option makes these retryable.
         /// </summary>
-        public static IReadOnlyCollection<FailureType> NeverRetried { get; } =
-            new[] { FailureType.TypecheckFailed, FailureType.TestFailed, FailureType.VerificationFailed, FailureType.Cancelled };
+        public static IReadOnlyCollection<RunErrorType> NeverRetried { get; } =
+            new[] { RunErrorType.TypecheckFailed, RunErrorType.TestFailed, RunErrorType.VerificationFailed, RunErrorType.Cancelled };
 
-        private readonly HashSet<FailureType> _types;
+        private readonly HashSet<RunErrorType> _types;
         private readonly Type[] _exceptions;
-        private readonly Func<Exception, FailureType, bool>? _predicate;
-        private readonly Func<Exception, FailureType?>? _typeOf;
+        private readonly Func<Exception, RunErrorType, bool>? _predicate;
+        private readonly Func<Exception, RunErrorType?>? _typeOf;
 
         /// <summary>The defaults: <see cref="DefaultRetryableTypes"/> only.</summary>
         public RetryClassifier()
@@ -40,11 +41,11 @@ namespace AgentState.Retry
         /// <param name="predicate">Says yes to retry more failures; it never overrides <see cref="NeverRetried"/>.</param>
         /// <param name="typeOf">Says which type a failure is, before the built-in rules (null: no opinion).</param>
         /// <exception cref="ArgumentException">A type in <see cref="NeverRetried"/>, or a type that is not an exception, was given.</exception>
-        public RetryClassifier(IEnumerable<FailureType>? retryableTypes, IEnumerable<Type>? retryableExceptions,
-            Func<Exception, FailureType, bool>? predicate, Func<Exception, FailureType?>? typeOf)
+        public RetryClassifier(IEnumerable<RunErrorType>? retryableTypes, IEnumerable<Type>? retryableExceptions,
+            Func<Exception, RunErrorType, bool>? predicate, Func<Exception, RunErrorType?>? typeOf)
         {
-            _types = new HashSet<FailureType>(retryableTypes ?? DefaultRetryableTypes);
-            FailureType[] refused = _types.Where(t => NeverRetried.Contains(t)).ToArray();
+            _types = new HashSet<RunErrorType>(retryableTypes ?? DefaultRetryableTypes);
+            RunErrorType[] refused = _types.Where(t => NeverRetried.Contains(t)).ToArray();
             if (refused.Length > 0)
             {
                 throw new ArgumentException($"{string.Join(", ", refused)} is never retried: running the same work again cannot change that outcome.", nameof(retryableTypes));
@@ -62,15 +63,15 @@ namespace AgentState.Retry
         }
 
         /// <summary>The failure types this classifier retries.</summary>
-        public IReadOnlyCollection<FailureType> RetryableTypes => _types;
+        public IReadOnlyCollection<RunErrorType> RetryableTypes => _types;
 
         /// <summary>The exception types this classifier retries, whatever their failure type.</summary>
         public IReadOnlyList<Type> RetryableExceptions => _exceptions;
 
         /// <summary>Which kind of failure <paramref name="error"/> is.</summary>
-        public FailureType TypeOf(Exception error)
+        public RunErrorType TypeOf(Exception error)
         {
-            if (_typeOf?.Invoke(error) is FailureType given)
+            if (_typeOf?.Invoke(error) is RunErrorType given)
             {
                 return given;
             }
@@ -79,7 +80,7 @@ namespace AgentState.Retry
         }
 
         /// <summary>The built-in reading: a <see cref="TypedFailureException"/> says so; timeouts, cancellations and I/O by their exception type.</summary>
-        public static FailureType DefaultTypeOf(Exception error)
+        public static RunErrorType DefaultTypeOf(Exception error)
         {
             for (Exception? e = error; e != null; e = e.InnerException)
             {
@@ -88,22 +89,22 @@ namespace AgentState.Retry
                     case TypedFailureException typed:
                         return typed.Type;
                     case TimeoutException _:
-                        return FailureType.Timeout;
+                        return RunErrorType.Timeout;
                     case OperationCanceledException _:
-                        return FailureType.Cancelled;
+                        return RunErrorType.Cancelled;
                     case IOException _:
                     case System.Net.Sockets.SocketException _:
                     case System.Net.WebException _:
                     case System.Net.Http.HttpRequestException _:
-                        return FailureType.InfrastructureError;
+                        return RunErrorType.InfrastructureError;
                 }
             }
 
-            return FailureType.Unknown;
+            return RunErrorType.Unknown;
         }
 
         /// <summary>Whether <paramref name="error"/>, of <paramref name="type"/>, gets another attempt.</summary>
-        public bool IsRetryable(Exception error, FailureType type)
+        public bool IsRetryable(Exception error, RunErrorType type)
         {
             if (NeverRetried.Contains(type))
             {

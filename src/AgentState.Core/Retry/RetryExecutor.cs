@@ -1,4 +1,5 @@
 using System;
+using AgentState.Runs;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -78,7 +79,7 @@ namespace AgentState.Retry
         /// <summary>The wait before the next attempt, or null to give up; the observer hears the verdict either way.</summary>
         private TimeSpan? Judge(int number, Exception error, TimeSpan start, IRetryObserver? observer)
         {
-            FailureType type = _classifier.TypeOf(error);
+            RunErrorType type = _classifier.TypeOf(error);
             bool retryable = _classifier.IsRetryable(error, type);
             TimeSpan elapsed = _clock.Elapsed - start;
             RetryDecision decision;

@@ -1,4 +1,5 @@
 using System.Linq;
+using AgentState.Runs;
 using Xunit;
 
 namespace AgentState.Tests.Contract
@@ -18,7 +19,7 @@ namespace AgentState.Tests.Contract
             Assert.Equal("TimeSpan", cmdlet.Parameter("MaxDelay").TypeName);
             Assert.Equal("SwitchParameter", cmdlet.Parameter("NoJitter").TypeName);
             Assert.Equal("TimeSpan", cmdlet.Parameter("Deadline").TypeName);
-            Assert.Equal("FailureType[]", cmdlet.Parameter("RetryOn").TypeName);
+            Assert.Equal("RunErrorType[]", cmdlet.Parameter("RetryOn").TypeName);
             Assert.Equal("Type[]", cmdlet.Parameter("RetryOnException").TypeName);
             Assert.Equal("ScriptBlock", cmdlet.Parameter("RetryIf").TypeName);
             Assert.Contains(cmdlet.Verb, CmdletContract.ApprovedVerbs);

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using AgentState.Retry;
+using AgentState.Runs;
 using Xunit;
 
 namespace AgentState.Tests.Engine
@@ -69,7 +70,7 @@ namespace AgentState.Tests.Engine
             var observer = new RecordingObserver();
             var executor = new RetryExecutor(new RetryPolicy { MaxAttempts = 5 }, null, clock, new FixedRandom(0.5, 0.5));
 
-            string result = executor.Run(n => n < 3 ? throw new TypedFailureException(FailureType.AgentCrash, "crash " + n) : "done at " + n, observer);
+            string result = executor.Run(n => n < 3 ? throw new TypedFailureException(RunErrorType.AgentCrash, "crash " + n) : "done at " + n, observer);
 
             Assert.Equal("done at 3", result);
             Assert.Equal(new[] { "start 1", "fail 1 AgentCrash Retry 500", "start 2", "fail 2 AgentCrash Retry 1000", "start 3", "ok 3" }, observer.Events);
@@ -91,12 +92,12 @@ namespace AgentState.Tests.Engine
         }
 
         [Theory]
-        [InlineData(FailureType.TypecheckFailed)]
-        [InlineData(FailureType.TestFailed)]
-        [InlineData(FailureType.VerificationFailed)]
-        [InlineData(FailureType.Cancelled)]
-        [InlineData(FailureType.Unknown)]
-        public void A_failure_that_is_not_retryable_is_thrown_after_one_attempt(FailureType type)
+        [InlineData(RunErrorType.TypecheckFailed)]
+        [InlineData(RunErrorType.TestFailed)]
+        [InlineData(RunErrorType.VerificationFailed)]
+        [InlineData(RunErrorType.Cancelled)]
+        [InlineData(RunErrorType.Unknown)]
+        public void A_failure_that_is_not_retryable_is_thrown_after_one_attempt(RunErrorType type)
         {
             var clock = new FakeClock();
             int attempts = 0;
@@ -110,12 +111,12 @@ namespace AgentState.Tests.Engine
         }
 
         [Theory]
-        [InlineData(FailureType.TypecheckFailed)]
-        [InlineData(FailureType.TestFailed)]
-        [InlineData(FailureType.VerificationFailed)]
-        public void Naming_a_never_retried_type_is_refused(FailureType type)
+        [InlineData(RunErrorType.TypecheckFailed)]
+        [InlineData(RunErrorType.TestFailed)]
+        [InlineData(RunErrorType.VerificationFailed)]
+        public void Naming_a_never_retried_type_is_refused(RunErrorType type)
         {
-            var error = Assert.Throws<ArgumentException>(() => new RetryClassifier(new[] { FailureType.Timeout, type }, null, null, null));
+            var error = Assert.Throws<ArgumentException>(() => new RetryClassifier(new[] { RunErrorType.Timeout, type }, null, null, null));
 
             Assert.Contains(type.ToString(), error.Message);
         }
@@ -125,8 +126,8 @@ namespace AgentState.Tests.Engine
         {
             var classifier = new RetryClassifier(null, new[] { typeof(TypedFailureException) }, (_, _) => true, null);
 
-            Assert.False(classifier.IsRetryable(new TypedFailureException(FailureType.TestFailed, "red"), FailureType.TestFailed));
-            Assert.True(classifier.IsRetryable(new InvalidOperationException(), FailureType.Unknown));
+            Assert.False(classifier.IsRetryable(new TypedFailureException(RunErrorType.TestFailed, "red"), RunErrorType.TestFailed));
+            Assert.True(classifier.IsRetryable(new InvalidOperationException(), RunErrorType.Unknown));
         }
 
         [Fact]
@@ -136,41 +137,41 @@ namespace AgentState.Tests.Engine
             var byPredicate = new RetryClassifier(null, null, (e, _) => e.Message.Contains("flaky"), null);
             var plain = new RetryClassifier();
 
-            Assert.True(byType.IsRetryable(new ObjectDisposedException("x"), FailureType.Unknown)); // a subclass
-            Assert.False(byType.IsRetryable(new ArgumentException("x"), FailureType.Unknown));
-            Assert.True(byType.IsRetryable(new Exception("host wrapper", new InvalidOperationException("inner")), FailureType.Unknown));
-            Assert.True(byPredicate.IsRetryable(new ArgumentException("flaky network"), FailureType.Unknown));
-            Assert.False(byPredicate.IsRetryable(new ArgumentException("bad input"), FailureType.Unknown));
-            Assert.False(plain.IsRetryable(new InvalidOperationException(), FailureType.Unknown));
+            Assert.True(byType.IsRetryable(new ObjectDisposedException("x"), RunErrorType.Unknown)); // a subclass
+            Assert.False(byType.IsRetryable(new ArgumentException("x"), RunErrorType.Unknown));
+            Assert.True(byType.IsRetryable(new Exception("host wrapper", new InvalidOperationException("inner")), RunErrorType.Unknown));
+            Assert.True(byPredicate.IsRetryable(new ArgumentException("flaky network"), RunErrorType.Unknown));
+            Assert.False(byPredicate.IsRetryable(new ArgumentException("bad input"), RunErrorType.Unknown));
+            Assert.False(plain.IsRetryable(new InvalidOperationException(), RunErrorType.Unknown));
         }
 
         [Fact]
         public void Only_the_given_types_are_retried_when_types_are_given()
         {
-            var classifier = new RetryClassifier(new[] { FailureType.Timeout }, null, null, null);
+            var classifier = new RetryClassifier(new[] { RunErrorType.Timeout }, null, null, null);
 
-            Assert.True(classifier.IsRetryable(new TimeoutException(), FailureType.Timeout));
-            Assert.False(classifier.IsRetryable(new IOException(), FailureType.InfrastructureError));
+            Assert.True(classifier.IsRetryable(new TimeoutException(), RunErrorType.Timeout));
+            Assert.False(classifier.IsRetryable(new IOException(), RunErrorType.InfrastructureError));
         }
 
         [Fact]
         public void The_built_in_reading_types_timeouts_io_cancellation_and_wrapped_failures()
         {
-            Assert.Equal(FailureType.Timeout, RetryClassifier.DefaultTypeOf(new TimeoutException()));
-            Assert.Equal(FailureType.InfrastructureError, RetryClassifier.DefaultTypeOf(new IOException()));
-            Assert.Equal(FailureType.InfrastructureError, RetryClassifier.DefaultTypeOf(new System.Net.Http.HttpRequestException()));
-            Assert.Equal(FailureType.Cancelled, RetryClassifier.DefaultTypeOf(new OperationCanceledException()));
-            Assert.Equal(FailureType.TestFailed, RetryClassifier.DefaultTypeOf(new InvalidOperationException("outer", new TypedFailureException(FailureType.TestFailed, "inner"))));
-            Assert.Equal(FailureType.Unknown, RetryClassifier.DefaultTypeOf(new InvalidOperationException()));
+            Assert.Equal(RunErrorType.Timeout, RetryClassifier.DefaultTypeOf(new TimeoutException()));
+            Assert.Equal(RunErrorType.InfrastructureError, RetryClassifier.DefaultTypeOf(new IOException()));
+            Assert.Equal(RunErrorType.InfrastructureError, RetryClassifier.DefaultTypeOf(new System.Net.Http.HttpRequestException()));
+            Assert.Equal(RunErrorType.Cancelled, RetryClassifier.DefaultTypeOf(new OperationCanceledException()));
+            Assert.Equal(RunErrorType.TestFailed, RetryClassifier.DefaultTypeOf(new InvalidOperationException("outer", new TypedFailureException(RunErrorType.TestFailed, "inner"))));
+            Assert.Equal(RunErrorType.Unknown, RetryClassifier.DefaultTypeOf(new InvalidOperationException()));
         }
 
         [Fact]
         public void A_given_type_reader_goes_before_the_built_in_rules()
         {
-            var classifier = new RetryClassifier(null, null, null, e => e.Message == "tsc" ? FailureType.TypecheckFailed : (FailureType?)null);
+            var classifier = new RetryClassifier(null, null, null, e => e.Message == "tsc" ? RunErrorType.TypecheckFailed : (RunErrorType?)null);
 
-            Assert.Equal(FailureType.TypecheckFailed, classifier.TypeOf(new TimeoutException("tsc")));
-            Assert.Equal(FailureType.Timeout, classifier.TypeOf(new TimeoutException("other")));
+            Assert.Equal(RunErrorType.TypecheckFailed, classifier.TypeOf(new TimeoutException("tsc")));
+            Assert.Equal(RunErrorType.Timeout, classifier.TypeOf(new TimeoutException("other")));
         }
 
         [Fact]
@@ -222,15 +223,15 @@ namespace AgentState.Tests.Engine
         }
 
         [Theory]
-        [InlineData(124, FailureType.Timeout)]
-        [InlineData(75, FailureType.InfrastructureError)]
-        [InlineData(130, FailureType.Cancelled)]
-        [InlineData(137, FailureType.AgentCrash)]
-        [InlineData(139, FailureType.AgentCrash)]
-        [InlineData(1, FailureType.Unknown)]
-        [InlineData(2, FailureType.Unknown)]
-        [InlineData(255, FailureType.Unknown)]
-        public void A_process_exit_code_is_typed_by_the_shell_conventions(int code, FailureType type)
+        [InlineData(124, RunErrorType.Timeout)]
+        [InlineData(75, RunErrorType.InfrastructureError)]
+        [InlineData(130, RunErrorType.Cancelled)]
+        [InlineData(137, RunErrorType.AgentCrash)]
+        [InlineData(139, RunErrorType.AgentCrash)]
+        [InlineData(1, RunErrorType.Unknown)]
+        [InlineData(2, RunErrorType.Unknown)]
+        [InlineData(255, RunErrorType.Unknown)]
+        public void A_process_exit_code_is_typed_by_the_shell_conventions(int code, RunErrorType type)
         {
             var failure = new ProcessExitFailure("make", code);
 
@@ -254,6 +255,48 @@ namespace AgentState.Tests.Engine
             var error = new TimeoutException("attempt " + attempt);
             thrown.Add(error);
             throw error;
+        }
+
+        [Fact]
+        public void With_a_run_every_attempt_failure_and_success_is_appended_to_its_events_in_order()
+        {
+            using var folder = new AgentState.Tests.Support.TestFolder();
+            var store = new RunStore(folder.Path);
+            store.Create(new RunDraft { Id = "r1" });
+            var inner = new RecordingObserver();
+            var observer = new RunEventRetryObserver(store, "r1", iteration: 2, inner);
+            var executor = new RetryExecutor(new RetryPolicy { MaxAttempts = 5, InitialDelay = TimeSpan.FromMilliseconds(100) }, null, new FakeClock(), new FixedRandom(0.5));
+
+            string result = executor.Run(n => n < 2 ? throw new TimeoutException("slow " + n) : "done", observer);
+
+            Assert.Equal("done", result);
+            var retryEvents = store.ReadEvents("r1").Where(e => e.Type!.StartsWith("retry:", StringComparison.Ordinal)).ToList();
+            Assert.Equal(new[] { "retry:attempt", "retry:failure", "retry:attempt", "retry:success" }, retryEvents.Select(e => e.Type));
+            Assert.All(retryEvents, e => Assert.Equal(2, e.Iteration));
+            Assert.Equal(retryEvents.Select(e => e.Sequence).OrderBy(n => n), retryEvents.Select(e => e.Sequence));
+            var failure = retryEvents[1].Data!;
+            Assert.Equal(1L, failure["attempt"]);
+            Assert.Equal("Timeout", failure["errorType"]);
+            Assert.Equal("slow 1", failure["error"]);
+            Assert.Equal("System.TimeoutException", failure["exception"]);
+            Assert.Equal(true, failure["retryable"]);
+            Assert.Equal("Retry", failure["decision"]);
+            Assert.Equal(50L, failure["delayMs"]);
+            Assert.Equal(2L, retryEvents[3].Data!["attempt"]);
+            // The caller's own observer (-Verbose, stderr) still hears everything.
+            Assert.Equal(new[] { "start 1", "fail 1 Timeout Retry 50", "start 2", "ok 2" }, inner.Events);
+        }
+
+        [Fact]
+        public void A_retry_into_a_run_that_does_not_exist_fails_before_any_attempt()
+        {
+            using var folder = new AgentState.Tests.Support.TestFolder();
+            var store = new RunStore(folder.Path);
+
+            var error = Assert.Throws<RunNotFoundException>(() => new RunEventRetryObserver(store, "missing"));
+
+            Assert.Contains("missing", error.Message);
+            Assert.Empty(Directory.EnumerateFileSystemEntries(folder.Path));
         }
 
         private sealed class FakeClock : IRetryClock

@@ -230,17 +230,12 @@ namespace AgentState.Trajectories
         {
             ThrowIfClosed();
             long next = LastStepId + 1;
-            var ordered = new OrderedJsonObject();
-            if (!step.ContainsKey("step_id") || step["step_id"] == null)
+            // step_id and timestamp lead every line, given or not (a given one is checked below like any field).
+            var ordered = new OrderedJsonObject
             {
-                ordered["step_id"] = next;
-            }
-
-            if (!step.ContainsKey("timestamp") || step["timestamp"] == null)
-            {
-                ordered["timestamp"] = Stamp(_options.Clock());
-            }
-
+                ["step_id"] = Given(step, "step_id") ?? next,
+                ["timestamp"] = Given(step, "timestamp") ?? Stamp(_options.Clock()),
+            };
             foreach (string field in AtifSchema.StepFields)
             {
                 if (step.ContainsKey(field) && step[field] != null)
@@ -402,6 +397,8 @@ namespace AgentState.Trajectories
 
             return totals;
         }
+
+        private static object? Given(OrderedJsonObject step, string field) => step.ContainsKey(field) ? step[field] : null;
 
         internal static OrderedJsonObject WithoutMarker(OrderedJsonObject header, params string[] drop)
         {

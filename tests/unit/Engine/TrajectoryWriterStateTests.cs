@@ -86,6 +86,17 @@ namespace AgentState.Tests.Engine
         }
 
         [Fact]
+        public void Opening_a_missing_file_names_it()
+        {
+            string path = Path.Combine(_folder.Path, "20261121", "none.atif.jsonl");
+
+            var error = Assert.Throws<TrajectoryNotFoundException>(() => TrajectoryWriter.Open(path, Options));
+
+            Assert.Equal($"No trajectory: '{path}' does not exist.", error.Message);
+            Assert.Empty(_folder.Leftovers());
+        }
+
+        [Fact]
         public void A_session_id_made_twice_in_the_same_second_differs_in_its_random_part()
         {
             Assert.NotEqual(TrajectoryWriter.NewSessionId(_now), TrajectoryWriter.NewSessionId(_now));

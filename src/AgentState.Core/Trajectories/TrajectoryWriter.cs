@@ -230,11 +230,12 @@ namespace AgentState.Trajectories
         {
             ThrowIfClosed();
             long next = LastStepId + 1;
-            // step_id and timestamp lead every line, given or not (a given one is checked below like any field).
+            // step_id and timestamp lead every line: these defaults hold their places, and a given value (checked below
+            // like any field) replaces them in place.
             var ordered = new OrderedJsonObject
             {
-                ["step_id"] = Given(step, "step_id") ?? next,
-                ["timestamp"] = Given(step, "timestamp") ?? Stamp(_options.Clock()),
+                ["step_id"] = next,
+                ["timestamp"] = Stamp(_options.Clock()),
             };
             foreach (string field in AtifSchema.StepFields)
             {
@@ -397,8 +398,6 @@ namespace AgentState.Trajectories
 
             return totals;
         }
-
-        private static object? Given(OrderedJsonObject step, string field) => step.ContainsKey(field) ? step[field] : null;
 
         internal static OrderedJsonObject WithoutMarker(OrderedJsonObject header, params string[] drop)
         {

@@ -121,6 +121,16 @@ namespace AgentState.Tests.Engine
         }
 
         [Fact]
+        public void Null_fields_of_a_step_are_left_out_of_its_line()
+        {
+            using TrajectoryWriter writer = Start();
+
+            writer.Append(Step("{\"source\":\"user\",\"message\":\"m\",\"model_name\":null,\"thoughts\":null}"));
+
+            Assert.Equal("{\"step_id\":1,\"timestamp\":\"2026-11-21T09:00:00.000+00:00\",\"source\":\"user\",\"message\":\"m\"}", Lines(writer.Path)[1]);
+        }
+
+        [Fact]
         public void The_index_is_refreshed_after_the_set_number_of_steps()
         {
             using TrajectoryWriter writer = Start(new TrajectoryWriterOptions { Clock = () => _now, IndexEverySteps = 2, IndexEvery = TimeSpan.FromDays(1) });

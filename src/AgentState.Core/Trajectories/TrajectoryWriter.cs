@@ -230,17 +230,13 @@ namespace AgentState.Trajectories
         {
             ThrowIfClosed();
             long next = LastStepId + 1;
-            var ordered = new OrderedJsonObject();
-            if (!step.ContainsKey("step_id") || step["step_id"] == null)
+            // step_id and timestamp lead every line: these defaults hold their places, and a given value (checked below
+            // like any field) replaces them in place.
+            var ordered = new OrderedJsonObject
             {
-                ordered["step_id"] = next;
-            }
-
-            if (!step.ContainsKey("timestamp") || step["timestamp"] == null)
-            {
-                ordered["timestamp"] = Stamp(_options.Clock());
-            }
-
+                ["step_id"] = next,
+                ["timestamp"] = Stamp(_options.Clock()),
+            };
             foreach (string field in AtifSchema.StepFields)
             {
                 if (step.ContainsKey(field) && step[field] != null)

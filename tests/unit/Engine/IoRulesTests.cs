@@ -55,6 +55,15 @@ namespace AgentState.Tests.Engine
         }
 
         [Fact]
+        public void A_four_character_stem_ending_in_a_digit_is_a_device_only_for_com_and_lpt()
+        {
+            Assert.Null(FileNameRules.FindViolation("abc1"));
+            Assert.Null(FileNameRules.FindViolation("abc1.json"));
+            Assert.NotNull(FileNameRules.FindViolation("com1"));
+            Assert.NotNull(FileNameRules.FindViolation("LPT9.txt"));
+        }
+
+        [Fact]
         public void The_length_limit_is_128_characters()
         {
             Assert.Null(FileNameRules.FindViolation(new string('a', 128)));

@@ -3,6 +3,25 @@ BeforeAll {
 }
 
 Describe 'Invoke-WithRetry' {
+    It 'records each attempt, failure and success in a run with -RunId' {
+        $root = Join-Path $TestDrive 'retry-runs'
+        $run = New-AgentRun -RunId 'r-retry' -Root $root
+        $script:n = 0
+        $out = Invoke-WithRetry { $script:n++; if ($script:n -lt 2) { throw [System.TimeoutException]::new('slow') }; 'ok' } -InitialDelay 0.01 -RunId $run.Id -Iteration 1 -Root $root
+        $out | Should -Be 'ok'
+        $events = @(Get-AgentRunEvent -RunId $run.Id -Root $root | Where-Object Type -like 'retry:*')
+        ($events.Type -join ',') | Should -Be 'retry:attempt,retry:failure,retry:attempt,retry:success' -Because 'every attempt is recorded, in order'
+        $events | ForEach-Object { $_.Iteration | Should -Be 1 }
+    }
+
+    It 'refuses a -RunId that does not exist before running anything' {
+        $root = Join-Path $TestDrive 'retry-runs-missing'
+        $null = New-AgentRun -RunId 'other' -Root $root
+        $script:ran = $false
+        { Invoke-WithRetry { $script:ran = $true } -RunId 'nope' -Root $root } | Should -Throw '*nope*'
+        $script:ran | Should -BeFalse -Because 'the work must not start without the record that was asked for'
+    }
+
     It 'returns the output of the attempt that succeeded' {
         $script:n = 0
         $out = Invoke-WithRetry { $script:n++; if ($script:n -lt 3) { throw [System.TimeoutException]::new('slow') }; "done at $attempt" } -InitialDelay 0 -MaxAttempts 5

@@ -127,12 +127,43 @@ namespace AgentState.Tests.Cli
         }
 
         [Fact]
+        public void Retry_records_each_attempt_in_a_run_and_refuses_a_missing_run_before_running_anything()
+        {
+            using var folder = new TestFolder();
+            string runs = folder.File("runs");
+            string count = folder.File("count");
+            Assert.Equal(0, CliProcess.Run("run", "new", "r1", "--root", runs).ExitCode);
+
+            CliProcess.Result result = CliProcess.Run("retry", "--run-id", "r1", "--iteration", "2", "--runs-root", runs, "--initial-delay", "0.01",
+                "--max-attempts", "2", "--", "sh", "-c", $"echo x >> '{count}'; exit 75");
+
+            Assert.Equal(75, result.ExitCode);
+            var events = File.ReadAllLines(Path.Combine(runs, "r1", "events.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.Clone())
+                .Where(e => e.GetProperty("type").GetString()!.StartsWith("retry:", StringComparison.Ordinal)).ToList();
+            Assert.Equal(new[] { "retry:attempt", "retry:failure", "retry:attempt", "retry:failure" }, events.Select(e => e.GetProperty("type").GetString()));
+            Assert.All(events, e => Assert.Equal(2, e.GetProperty("iteration").GetInt32()));
+            JsonElement first = events[1].GetProperty("data"), last = events[3].GetProperty("data");
+            Assert.Equal("InfrastructureError", first.GetProperty("errorType").GetString());
+            Assert.Equal("Retry", first.GetProperty("decision").GetString());
+            Assert.Equal(JsonValueKind.Number, first.GetProperty("delayMs").ValueKind);
+            Assert.Equal("AttemptsExhausted", last.GetProperty("decision").GetString());
+            Assert.Equal(JsonValueKind.Null, last.GetProperty("delayMs").ValueKind);
+            Assert.Equal(2, File.ReadAllLines(count).Length);
+
+            CliProcess.Result missing = CliProcess.Run("retry", "--run-id", "nope", "--runs-root", runs, "--", "sh", "-c", $"echo x >> '{count}'");
+            Assert.NotEqual(0, missing.ExitCode);
+            Assert.Contains("nope", missing.StandardError);
+            Assert.Equal(2, File.ReadAllLines(count).Length); // the command never ran
+        }
+
+        [Fact]
         public async Task Sigint_stops_the_retry_wait_at_once()
         {
             // Through env --default-signal: a test run started in the background of a non-interactive shell inherits SIGINT
             // ignored, and .NET leaves an inherited ignore alone, as a program run under nohup should.
             var info = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (string argument in new[] { "--default-signal=INT", CliProcess.DotNet, RepoPaths.CliAssembly, "retry", "-v", "--initial-delay", "3600", "--max-delay", "7200", "--no-jitter", "--", "sh", "-c", "exit 124" })
+            foreach (string argument in new[] { "--default-signal=INT" }.Concat(CliProcess.Command)
+                .Concat(new[] { "retry", "-v", "--initial-delay", "3600", "--max-delay", "7200", "--no-jitter", "--", "sh", "-c", "exit 124" }))
             {
                 info.ArgumentList.Add(argument);
             }

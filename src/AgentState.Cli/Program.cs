@@ -9,6 +9,8 @@ namespace AgentState.Cli
     {
         public static int Main(string[] args)
         {
+            // Referenced, not loaded by name: the native build keeps it without reflection.
+            Stores.AgentStores.UsePostgres(() => new Postgres.PostgresBackend());
             var root = new RootCommand("agentstate: atomic, durable agent state files, trajectories and recovery.")
             {
                 WriteCommand.Create(),

@@ -3,7 +3,7 @@ using AgentState.Stores;
 
 namespace AgentState.Postgres
 {
-    /// <summary>The PostgreSQL backend, as the engine loads it by name (<see cref="AgentStores.PostgresBackendType"/>).</summary>
+    /// <summary>The PostgreSQL backend: registered by the CLI, loaded by name by the module (<see cref="AgentStores.PostgresBackendType"/>).</summary>
     public sealed class PostgresBackend : IStoreBackend
     {
         /// <inheritdoc />

@@ -25,6 +25,7 @@ namespace AgentState.Commands.Infrastructure
             {
                 if (!string.IsNullOrEmpty(given) && StoreLocator.IsPostgres(given!))
                 {
+                    PostgresBackendLoader.Register();
                     opened = AgentStores.Open(StoreLocator.Parse(given!, string.Empty), new StoreOpenOptions { Initialize = StoreOpenOptions.InitializeFromEnvironment() });
                 }
                 else

@@ -1,6 +1,4 @@
 using System;
-using System.IO;
-using System.Reflection;
 using System.Runtime.InteropServices;
 using AgentState.Agents;
 
@@ -8,8 +6,10 @@ namespace AgentState.Stores
 {
     /// <summary>
     /// Opens the agent state store a locator names. A folder is the engine's own <see cref="AgentStateStore"/>; a
-    /// PostgreSQL store comes from AgentState.Postgres, loaded by name only then, so that the netstandard2.0 engine, and
-    /// Windows PowerShell 5.1 with it, never load Npgsql for a folder store.
+    /// PostgreSQL store comes from the backend the host registered with <see cref="UsePostgres"/>: the agentstate CLI
+    /// references AgentState.Postgres and registers it directly (so that its native build needs no reflection), the
+    /// module loads it by name only when a PostgreSQL store is named, so that the netstandard2.0 engine, and Windows
+    /// PowerShell 5.1 with it, never load Npgsql for a folder store.
     /// </summary>
     public static class AgentStores
     {
@@ -23,10 +23,11 @@ namespace AgentState.Stores
         public const string PostgresFolderName = "postgres";
 
         private static readonly object Gate = new object();
+        private static Func<IStoreBackend>? _factory;
         private static IStoreBackend? _postgres;
 
         /// <summary>The store; a folder store is not checked for existence here (see <see cref="IAgentStateStore.ThrowIfMissing"/>).</summary>
-        /// <exception cref="StoreBackendUnavailableException">A PostgreSQL store on a runtime, or in a layout, that cannot load its backend.</exception>
+        /// <exception cref="StoreBackendUnavailableException">A PostgreSQL store on a runtime, or in a host, that cannot load its backend.</exception>
         public static IAgentStateStore Open(StoreLocator locator, StoreOpenOptions? options = null)
         {
             options ??= new StoreOpenOptions();
@@ -35,17 +36,33 @@ namespace AgentState.Stores
                 : Postgres().OpenAgentStates(locator.Text, options);
         }
 
-        /// <summary>The PostgreSQL backend, loaded on first use.</summary>
-        /// <exception cref="StoreBackendUnavailableException">On .NET Framework, or when AgentState.Postgres cannot be loaded.</exception>
-        public static IStoreBackend Postgres()
+        /// <summary>
+        /// Registers how this host makes the PostgreSQL backend; called once at start-up, before any PostgreSQL store is
+        /// opened. A later call before first use replaces the factory; after first use the backend made stays.
+        /// </summary>
+        public static void UsePostgres(Func<IStoreBackend> factory)
         {
             lock (Gate)
             {
-                return _postgres ??= LoadPostgres();
+                _factory = factory ?? throw new ArgumentNullException(nameof(factory));
             }
         }
 
-        private static IStoreBackend LoadPostgres()
+        /// <summary>Whether a factory for the PostgreSQL backend is registered.</summary>
+        public static bool PostgresRegistered
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    return _factory != null;
+                }
+            }
+        }
+
+        /// <summary>The PostgreSQL backend, made on first use.</summary>
+        /// <exception cref="StoreBackendUnavailableException">On .NET Framework, or when the host registered no backend or its backend cannot be loaded.</exception>
+        public static IStoreBackend Postgres()
         {
             if (RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.OrdinalIgnoreCase))
             {
@@ -54,44 +71,17 @@ namespace AgentState.Stores
                     + RuntimeInformation.FrameworkDescription + "). Folder stores work here as ever.");
             }
 
-            Assembly assembly;
-            try
+            lock (Gate)
             {
-                // By name first: the CLI lists it among its dependencies, and a module loaded into a load context of its own
-                // may resolve it there. Otherwise from the file, whose own folder then supplies Npgsql.
-                assembly = Assembly.Load(new AssemblyName(PostgresAssemblyName));
+                if (_postgres == null)
+                {
+                    Func<IStoreBackend> factory = _factory
+                        ?? throw new StoreBackendUnavailableException($"This program has no PostgreSQL backend ({PostgresAssemblyName}): only folder stores work in it.");
+                    _postgres = factory();
+                }
+
+                return _postgres;
             }
-            catch (FileNotFoundException)
-            {
-                string engineFolder = Path.GetDirectoryName(typeof(AgentStores).Assembly.Location) ?? string.Empty;
-                string beside = Path.Combine(engineFolder, PostgresFolderName, PostgresAssemblyName + ".dll");
-                if (!File.Exists(beside))
-                {
-                    beside = Path.Combine(engineFolder, PostgresAssemblyName + ".dll");
-                }
-
-                if (!File.Exists(beside))
-                {
-                    throw new StoreBackendUnavailableException($"The PostgreSQL backend is not installed: neither '{Path.Combine(engineFolder, PostgresFolderName, PostgresAssemblyName + ".dll")}' nor '{beside}' exists.");
-                }
-
-                try
-                {
-                    assembly = Assembly.LoadFrom(beside);
-                }
-                catch (Exception ex) when (ex is IOException || ex is BadImageFormatException)
-                {
-                    throw new StoreBackendUnavailableException($"The PostgreSQL backend '{beside}' cannot be loaded: {ex.Message}", ex);
-                }
-            }
-
-            Type? type = assembly.GetType(PostgresBackendType, throwOnError: false);
-            if (type == null || !typeof(IStoreBackend).IsAssignableFrom(type))
-            {
-                throw new StoreBackendUnavailableException($"'{assembly.Location}' has no {PostgresBackendType} implementing {nameof(IStoreBackend)}; it does not match this engine.");
-            }
-
-            return (IStoreBackend)Activator.CreateInstance(type)!;
         }
     }
 }

@@ -13,30 +13,13 @@ namespace AgentState.Commands.Infrastructure
     public sealed class AgentIdCompleter : IArgumentCompleter
     {
         /// <inheritdoc />
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-        {
-            try
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            CompletionRoot.Offer(fakeBoundParameters, AgentStateStore.DefaultRoot, wordToComplete, root =>
             {
-                string? root = CompletionRoot.Find(fakeBoundParameters, AgentStateStore.DefaultRoot);
-                string? folder = root == null ? null : Path.Combine(root, AgentStateStore.StateFolderName);
-                if (folder == null || !Directory.Exists(folder))
-                {
-                    return Enumerable.Empty<CompletionResult>();
-                }
-
-                string prefix = CompletionRoot.Prefix(wordToComplete);
-                return Directory.EnumerateFiles(folder, "*.json")
-                    .Select(f => Path.GetFileNameWithoutExtension(f))
-                    .Where(id => id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-                    .OrderBy(id => id, StringComparer.OrdinalIgnoreCase)
-                    .Take(500)
-                    .Select(id => new CompletionResult(id, id, CompletionResultType.ParameterValue, id))
-                    .ToList();
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is InvalidOperationException || ex is RuntimeException)
-            {
-                return Enumerable.Empty<CompletionResult>(); // Completion offers what it can; it never fails the prompt.
-            }
-        }
+                string folder = Path.Combine(root, AgentStateStore.StateFolderName);
+                return Directory.Exists(folder)
+                    ? Directory.EnumerateFiles(folder, "*.json").Select(f => Path.GetFileNameWithoutExtension(f))
+                    : Enumerable.Empty<string>();
+            });
     }
 }

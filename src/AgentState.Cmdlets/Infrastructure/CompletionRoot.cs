@@ -1,5 +1,7 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Management.Automation;
 
@@ -30,6 +32,37 @@ namespace AgentState.Commands.Infrastructure
 
                 resolved = shell.AddCommand("Microsoft.PowerShell.Management\\Get-Location").AddParameter("PSProvider", "FileSystem").Invoke<PathInfo>().FirstOrDefault();
                 return resolved == null ? null : defaultRoot(resolved.ProviderPath);
+            }
+        }
+
+        /// <summary>
+        /// The ids <paramref name="idsUnder"/> finds in the root (the default one, or -Root) that start with the word typed,
+        /// sorted, at most 500. Never throws for a folder that is missing or unreadable: completion offers what it can
+        /// and never fails the prompt.
+        /// </summary>
+        public static IEnumerable<CompletionResult> Offer(IDictionary fakeBoundParameters, Func<string, string> defaultRoot, string? wordToComplete,
+            Func<string, IEnumerable<string>> idsUnder)
+        {
+            try
+            {
+                string? root = Find(fakeBoundParameters, defaultRoot);
+                if (root == null || !Directory.Exists(root))
+                {
+                    return Enumerable.Empty<CompletionResult>();
+                }
+
+                string prefix = Prefix(wordToComplete);
+                return idsUnder(root)
+                    .Where(id => id.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                    .Distinct(StringComparer.Ordinal)
+                    .OrderBy(id => id, StringComparer.OrdinalIgnoreCase)
+                    .Take(500)
+                    .Select(id => new CompletionResult(id, id, CompletionResultType.ParameterValue, id))
+                    .ToList();
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is ArgumentException || ex is InvalidOperationException || ex is RuntimeException)
+            {
+                return Enumerable.Empty<CompletionResult>();
             }
         }
 

@@ -36,7 +36,7 @@ namespace AgentState.Postgres
 
         internal PostgresAgentStateStore(PostgresAddress address, StoreOpenOptions options)
         {
-            _gateway = new PostgresGateway(address, options.RetryFor);
+            _gateway = new PostgresGateway(address, options.RetryFor, options.Retrying);
             _table = address.Schema + ".agent_state";
             _clock = options.Clock ?? (() => DateTimeOffset.Now);
             _lockTimeout = options.LockTimeout ?? TimeSpan.FromSeconds(10);

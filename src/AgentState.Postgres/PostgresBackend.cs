@@ -14,7 +14,7 @@ namespace AgentState.Postgres
         public string Initialize(string connection, StoreOpenOptions options)
         {
             PostgresAddress address = PostgresAddress.Parse(connection, options.Schema);
-            var gateway = new PostgresGateway(address, options.RetryFor);
+            var gateway = new PostgresGateway(address, options.RetryFor, options.Retrying);
             string done = gateway.InTransaction($"initialize the schema '{address.Schema}'", (c, t) => PostgresSchema.Migrate(c, t, address.Schema), PostgresSchema.LockName(address.Schema));
             return done + " (" + address.Location + ")";
         }

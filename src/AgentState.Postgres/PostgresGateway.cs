@@ -20,11 +20,13 @@ namespace AgentState.Postgres
         private static readonly ConcurrentDictionary<string, NpgsqlDataSource> Sources = new ConcurrentDictionary<string, NpgsqlDataSource>(StringComparer.Ordinal);
 
         private readonly NpgsqlDataSource _source;
+        private readonly Action<string>? _retrying;
 
-        public PostgresGateway(PostgresAddress address, TimeSpan? retryFor = null)
+        public PostgresGateway(PostgresAddress address, TimeSpan? retryFor = null, Action<string>? retrying = null)
         {
             Address = address;
             RetryFor = retryFor ?? TimeSpan.FromSeconds(30);
+            _retrying = retrying;
             _source = Sources.GetOrAdd(address.Connection.ConnectionString, text => NpgsqlDataSource.Create(text));
         }
 
@@ -86,6 +88,9 @@ namespace AgentState.Postgres
                             $"Cannot {what}: the PostgreSQL store '{Address.Location}' did not answer for {RetryFor.TotalSeconds:0} s ({Describe(ex)}). Nothing was changed.",
                             outcomeUnknown: false, ex);
                     }
+
+                    _retrying?.Invoke(
+                        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The PostgreSQL store '{Address.Location}' did not answer ({Describe(ex)}); nothing was committed, so trying to {what} again in {pause.TotalSeconds:0.##} s."));
 
                     // Connections the pool kept from before a restart are dead: drop them rather than meet them one by one.
                     NpgsqlConnection.ClearAllPools();

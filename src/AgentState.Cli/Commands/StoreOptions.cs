@@ -65,6 +65,8 @@ namespace AgentState.Cli.Commands
                 {
                     LockTimeout = TimeSpan.FromSeconds(lockTimeoutSeconds),
                     Initialize = init || StoreOpenOptions.InitializeFromEnvironment(),
+                    // A command that seems to hang while the server restarts says why, on stderr, away from its output.
+                    Retrying = message => Console.Error.WriteLine("agentstate: " + message),
                 });
             }
             catch (ArgumentException ex)

@@ -26,7 +26,11 @@ namespace AgentState.Commands.Infrastructure
                 if (!string.IsNullOrEmpty(given) && StoreLocator.IsPostgres(given!))
                 {
                     PostgresBackendLoader.Register();
-                    opened = AgentStores.Open(StoreLocator.Parse(given!, string.Empty), new StoreOpenOptions { Initialize = StoreOpenOptions.InitializeFromEnvironment() });
+                    opened = AgentStores.Open(StoreLocator.Parse(given!, string.Empty), new StoreOpenOptions
+                    {
+                        Initialize = StoreOpenOptions.InitializeFromEnvironment(),
+                        Retrying = cmdlet.WriteVerbose,
+                    });
                 }
                 else
                 {

@@ -29,6 +29,12 @@ namespace AgentState.Stores
         /// </summary>
         public TimeSpan? RetryFor { get; set; }
 
+        /// <summary>
+        /// Told, in one line, each time a database store tries again work that certainly did not commit (the server
+        /// restarting, a connection lost before the commit was sent): the cmdlets' -Verbose stream. Null to stay silent.
+        /// </summary>
+        public Action<string>? Retrying { get; set; }
+
         /// <summary>The variable that asks for <see cref="Initialize"/> wherever a store is opened.</summary>
         public const string InitializeVariable = "AGENTSTATE_STORE_INIT";
 

@@ -59,6 +59,23 @@ namespace AgentState.Tests.Cli
         }
 
         [Fact]
+        public void A_store_that_does_not_answer_is_tried_again_with_each_retry_told_on_stderr_then_reported_with_nothing_changed()
+        {
+            string nowhere = $"Host=/tmp/as-pg-nowhere-{Guid.NewGuid():n};Username=x;Database=agents;Timeout=1";
+
+            // Tried again for 30 s (the server may be restarting): a command that seems to hang says why meanwhile.
+            CliProcess.Result result = CliProcess.Run("state", "new", "a1", "--name", "n", "--type", "L1", "--store", nowhere, "--init");
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Equal(string.Empty, result.StandardOutput);
+            string[] lines = result.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.True(lines.Length > 2, "expected retries, then the error: " + result.StandardError);
+            Assert.All(lines[..^1], line => Assert.Matches(
+                @"^agentstate: The PostgreSQL store 'postgresql://x@:5432/agents\?schema=agentstate&host=%2Ftmp%2Fas-pg-nowhere-[0-9a-f]{32}' did not answer \(.+\); nothing was committed, so trying to .+ again in [0-9.]+ s\.$", line));
+            Assert.Matches(@"^agentstate: Cannot .+: the PostgreSQL store .+ did not answer for 30 s \(.+\)\. Nothing was changed\.$", lines[^1]);
+        }
+
+        [Fact]
         public void Naming_the_store_twice_or_db_init_on_a_folder_is_a_usage_error()
         {
             CliProcess.Result both = CliProcess.Run("state", "get", "a1", "--root", "/tmp", "--store", "/tmp");

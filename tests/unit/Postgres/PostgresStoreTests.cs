@@ -168,7 +168,8 @@ namespace AgentState.Tests.Postgres
             using var server = new PostgresServer();
             string schema = NewSchema();
             Backend.Initialize(server.ConnectionString, new StoreOpenOptions { Schema = schema });
-            var options = new StoreOpenOptions { Schema = schema, RetryFor = TimeSpan.FromSeconds(120) };
+            var retries = new ConcurrentBag<string>();
+            var options = new StoreOpenOptions { Schema = schema, RetryFor = TimeSpan.FromSeconds(120), Retrying = retries.Add };
             Backend.OpenAgentStates(server.ConnectionString, options).Create(new AgentStateDraft("shared", "n", "L1") { Status = AgentStatus.Running });
 
             const int Clients = 4;
@@ -219,6 +220,11 @@ namespace AgentState.Tests.Postgres
             var lost = acknowledged.Where(key => !metadata.ContainsKey(key)).ToList();
             Assert.True(lost.Count == 0, $"{lost.Count} of {acknowledged.Count} acknowledged updates are missing after the restart, e.g. {string.Join(", ", lost.Take(5))}");
             Assert.All(metadata.Select(pair => pair.Key), key => Assert.True(acknowledged.Contains(key) || unknown.Contains(key), $"{key} is there but was never sent"));
+
+            // The restart cut the clients' pooled connections: what did not commit was tried again, and each retry was told.
+            Assert.True(retries.Count + unknown.Count > 0, "no client noticed the restart");
+            var pattern = new System.Text.RegularExpressions.Regex(@"^The PostgreSQL store 'postgresql://postgres@:5432/postgres\?schema=t[0-9a-f]{16}&host=[^']+' did not answer \(.+\); nothing was committed, so trying to (update the agent 'shared'|open the store) again in [0-9.]+ s\.$", System.Text.RegularExpressions.RegexOptions.Singleline);
+            Assert.All(retries, retry => Assert.True(pattern.IsMatch(retry), retry));
         }
     }
 }

@@ -18,6 +18,9 @@ namespace AgentState.Tests.Support
         /// <summary>The test fixture module built against YamlDotNet 11, with its YamlDotNet.dll beside it.</summary>
         public static string YamlDotNet11Module { get; } = Metadata("YamlDotNet11Module");
 
+        /// <summary>The fixture program that is one client process of a PostgreSQL agent store.</summary>
+        public static string StoreUpdateClient { get; } = Metadata("StoreUpdateClient");
+
         private static string Metadata(string key) =>
             typeof(RepoPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
     }

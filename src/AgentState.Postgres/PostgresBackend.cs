@@ -1,4 +1,5 @@
 using AgentState.Agents;
+using AgentState.Queue;
 using AgentState.Stores;
 
 namespace AgentState.Postgres
@@ -9,6 +10,10 @@ namespace AgentState.Postgres
         /// <inheritdoc />
         public IAgentStateStore OpenAgentStates(string connection, StoreOpenOptions options) =>
             new PostgresAgentStateStore(PostgresAddress.Parse(connection, options.Schema), options);
+
+        /// <inheritdoc />
+        public IWorkQueue OpenWorkQueue(string connection, StoreOpenOptions options) =>
+            throw new StoreBackendUnavailableException("SEAM ONLY: the PostgreSQL work queue is being built on branch issue-15-pgqueue.");
 
         /// <inheritdoc />
         public string Initialize(string connection, StoreOpenOptions options)

@@ -39,9 +39,21 @@ namespace AgentState.Tests.Cli
         [Trait("Category", "Crash")]
         public async Task Eight_consumers_and_four_producers_complete_every_item_once_in_fifo_order_per_priority()
         {
+            await EightConsumersAndFourProducers(QueuePath, ItemCount, _output);
+            IReadOnlyDictionary<WorkItemState, int> counts = new FolderWorkQueue(QueuePath).Count();
+            Assert.Equal(ItemCount, counts[WorkItemState.Completed]);
+            Assert.Equal(0, counts[WorkItemState.Queued] + counts[WorkItemState.Claimed] + counts[WorkItemState.DeadLetter]);
+        }
+
+        /// <summary>
+        /// 4 producer processes queue <paramref name="items"/> items over <paramref name="queue"/> (a folder or a PostgreSQL
+        /// connection) while 8 consumer processes complete them: each is claimed and completed exactly once, and each
+        /// consumer sees every priority in FIFO order.
+        /// </summary>
+        internal static async Task EightConsumersAndFourProducers(string queue, int items, ITestOutputHelper output)
+        {
             const int Producers = 4, Consumers = 8;
-            int items = ItemCount;
-            var consumers = Enumerable.Range(0, Consumers).Select(_ => new Consumer(QueuePath, lease: 600)).ToList();
+            var consumers = Enumerable.Range(0, Consumers).Select(_ => new Consumer(queue, lease: 600)).ToList();
             var seen = new ConcurrentDictionary<string, int>();
             var perConsumer = consumers.Select(_ => new List<(int Priority, long Sequence)>()).ToArray();
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -76,7 +88,7 @@ namespace AgentState.Tests.Cli
                         lines.Append("{\"id\":\"item-").Append(i).Append("\",\"priority\":").Append(i % 3).Append(",\"payload\":{\"n\":").Append(i).Append("}}\n");
                     }
 
-                    return CliProcess.Run(new[] { "queue", "add", "--stdin", "--queue", QueuePath }, System.Text.Encoding.UTF8.GetBytes(lines.ToString()));
+                    return CliProcess.Run(new[] { "queue", "add", "--stdin", "--queue", queue }, System.Text.Encoding.UTF8.GetBytes(lines.ToString()));
                 })).ToArray();
 
                 foreach (CliProcess.Result result in await Task.WhenAll(producing))
@@ -103,10 +115,7 @@ namespace AgentState.Tests.Cli
                 }
             }
 
-            _output.WriteLine(string.Join(", ", perConsumer.Select((l, i) => $"consumer {i}: {l.Count}")));
-            IReadOnlyDictionary<WorkItemState, int> counts = new FolderWorkQueue(QueuePath).Count();
-            Assert.Equal(items, counts[WorkItemState.Completed]);
-            Assert.Equal(0, counts[WorkItemState.Queued] + counts[WorkItemState.Claimed] + counts[WorkItemState.DeadLetter]);
+            output.WriteLine(string.Join(", ", perConsumer.Select((l, i) => $"consumer {i}: {l.Count}")));
         }
 
         [Fact]
@@ -273,10 +282,10 @@ namespace AgentState.Tests.Cli
             }
         }
 
-        private sealed record Claim(string Id, int Priority, long Sequence, int Attempts);
+        internal sealed record Claim(string Id, int Priority, long Sequence, int Attempts);
 
         /// <summary>One <c>agentstate queue claim --loop</c> process.</summary>
-        private sealed class Consumer : IDisposable
+        internal sealed class Consumer : IDisposable
         {
             private readonly Process _process;
             private readonly Task<string> _errors;

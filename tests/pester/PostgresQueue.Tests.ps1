@@ -107,7 +107,9 @@ Describe 'The work queue cmdlets on a PostgreSQL store' -Skip:$NoServer {
                 Get-AgentWorkItem -Store 'postgresql://ops@db1:notaport/agents' -ErrorVariable err -ErrorAction SilentlyContinue; $cmd = 'GetAgentWorkItemCommand'
             }
             'an item piped with -Store naming another schema' {
-                $item | Complete-AgentWorkItem -Store "$env:AGENTSTATE_TEST_POSTGRES;Schema=$($schema)x" -ErrorVariable err -ErrorAction SilentlyContinue; $cmd = 'CompleteAgentWorkItemCommand'
+                $other = "$env:AGENTSTATE_TEST_POSTGRES;Schema=$($schema)x"
+                Add-AgentWorkItem y1 -Store $other | Out-Null
+                $item | Complete-AgentWorkItem -Store $other -ErrorVariable err -ErrorAction SilentlyContinue; $cmd = 'CompleteAgentWorkItemCommand'
             }
             'a missing id' {
                 Get-AgentWorkItem nobody -Store $store -ErrorVariable err -ErrorAction SilentlyContinue; $cmd = 'GetAgentWorkItemCommand'
@@ -117,6 +119,15 @@ Describe 'The work queue cmdlets on a PostgreSQL store' -Skip:$NoServer {
         $err.Count | Should -Be 1 -Because 'one error for the one bad call'
         $err[0].FullyQualifiedErrorId | Should -Be (& $Fq $id $cmd)
         (Get-AgentWorkItem x1 -Store $store).State | Should -Be 'Claimed' -Because 'nothing was changed'
+    }
+
+    It 'says the queue is missing, and how to make it, without the flag' {
+        Remove-Item Env:AGENTSTATE_STORE_INIT
+        Add-AgentWorkItem m1 -Store $store -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be (& $Fq 'WorkQueueNotFound' 'AddAgentWorkItemCommand')
+        $err[0].Exception.Message | Should -Match "no schema '$schema'.*agentstate db init"
+        $err[0].Exception.Message | Should -Not -Match 'Password'
     }
 }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Management.Automation;
+using System.Runtime.CompilerServices;
 using AgentState.Queue;
 using AgentState.Stores;
 
@@ -13,6 +14,10 @@ namespace AgentState.Commands.Infrastructure
     /// </summary>
     internal static class WorkQueueResolver
     {
+        // A pipeline of items calls ProcessRecord once per item: a PostgreSQL queue opened for the first is kept for the
+        // rest of that cmdlet's run (same connection text), so that its schema is checked once, not once per item.
+        private static readonly ConditionalWeakTable<PSCmdlet, Opened> OpenedBy = new ConditionalWeakTable<PSCmdlet, Opened>();
+
         /// <summary>
         /// The queue; null after a non-terminating error when the folder is not a file-system path, the connection is
         /// malformed, or a PostgreSQL queue cannot be opened here (Windows PowerShell 5.1).
@@ -46,10 +51,17 @@ namespace AgentState.Commands.Infrastructure
                     PostgresBackendLoader.Register();
                 }
 
+                if (locator.Kind == StoreKind.Postgres && OpenedBy.TryGetValue(cmdlet, out Opened? before) && before.Connection == locator.Text)
+                {
+                    return before.Queue;
+                }
+
                 IWorkQueue opened = WorkQueues.Open(locator, new StoreOpenOptions { Initialize = StoreOpenOptions.InitializeFromEnvironment() });
                 if (locator.Kind == StoreKind.Postgres)
                 {
                     GivenConnections.Remember(opened.Location, locator.Text);
+                    OpenedBy.Remove(cmdlet);
+                    OpenedBy.Add(cmdlet, new Opened(locator.Text, opened));
                 }
 
                 return opened;
@@ -69,6 +81,19 @@ namespace AgentState.Commands.Infrastructure
                 cmdlet.WriteError(error);
                 return null;
             }
+        }
+
+        private sealed class Opened
+        {
+            public Opened(string connection, IWorkQueue queue)
+            {
+                Connection = connection;
+                Queue = queue;
+            }
+
+            public string Connection { get; }
+
+            public IWorkQueue Queue { get; }
         }
     }
 }

@@ -13,7 +13,7 @@ namespace AgentState.Postgres
 
         /// <inheritdoc />
         public IWorkQueue OpenWorkQueue(string connection, StoreOpenOptions options) =>
-            throw new StoreBackendUnavailableException("SEAM ONLY: the PostgreSQL work queue is being built on branch issue-15-pgqueue.");
+            new PostgresWorkQueue(PostgresAddress.Parse(connection, options.Schema), options);
 
         /// <inheritdoc />
         public string Initialize(string connection, StoreOpenOptions options)

@@ -19,7 +19,7 @@ namespace AgentState.Stores
         {
             options ??= new StoreOpenOptions();
             return locator.Kind == StoreKind.Folder
-                ? new FolderWorkQueue(locator.Text, options.LockTimeout)
+                ? new FolderWorkQueue(locator.Text, options.LockTimeout, options.Clock, options.LeaseHolderIsDead)
                 : AgentStores.Postgres().OpenWorkQueue(locator.Text, options);
         }
 

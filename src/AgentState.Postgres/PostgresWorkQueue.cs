@@ -177,8 +177,7 @@ RETURNING {Row}", connection, transaction);
                     TimeSpan? nextChange = null;
                     WorkItem? item = _gateway.InTransaction("claim a work item", (connection, transaction) =>
                     {
-                        Sweep(connection, transaction);
-                        WorkItem? claimed = ClaimNext(connection, transaction, holder, lease);
+                        WorkItem? claimed = SweepAndClaim(connection, transaction, holder, lease);
                         if (claimed == null && wait > TimeSpan.Zero)
                         {
                             nextChange = NextChange(connection, transaction);
@@ -282,12 +281,18 @@ WHERE item_id = @id AND state = 'claimed' AND lease_token = @token RETURNING {Ro
 
         /// <summary>
         /// Returns every claim whose lease ran out (one statement) or whose holder on this host died (asked of the
-        /// process table here: a pid means nothing on another host, where only the lease counts). Each return counts the
-        /// attempt it used; past its maximum, the item is a dead letter.
+        /// process table here: a pid means nothing on another host, where only the lease counts), and claims the next
+        /// item: one round trip to the server in the common case, where nothing needs returning. Each return counts the
+        /// attempt it used; past its maximum, the item is a dead letter. An item a dead holder had is returned after the
+        /// claim was looked for, so it goes to the next claim unless this one found nothing else.
         /// </summary>
-        private void Sweep(NpgsqlConnection connection, NpgsqlTransaction transaction)
+        private WorkItem? SweepAndClaim(NpgsqlConnection connection, NpgsqlTransaction transaction, LeaseHolder holder, TimeSpan lease)
         {
             var mine = new List<(string Id, string Token, int Pid, long StartTicks)>();
+            WorkItem? claimed = null;
+            string? corrupt = null;
+            string corruptReason = string.Empty;
+            string token = NewToken();
             using (var command = new NpgsqlCommand(
                 $@"UPDATE {_table} SET
     state = CASE WHEN attempts >= max_attempts THEN 'dead_letter' ELSE 'queued' END,
@@ -296,10 +301,12 @@ WHERE item_id = @id AND state = 'claimed' AND lease_token = @token RETURNING {Ro
     last_error = 'the lease of process ' || holder_pid || ' expired at ' || to_char(lease_expires AT TIME ZONE 'UTC', 'YYYY-MM-DD""T""HH24:MI:SS.MS""+00:00""'),
     {ClearLease}
 WHERE state = 'claimed' AND lease_expires <= {Now};
-SELECT item_id, lease_token, holder_pid, coalesce(holder_start, 0) FROM {_table} WHERE state = 'claimed' AND holder_host = @host",
+SELECT item_id, lease_token, holder_pid, coalesce(holder_start, 0) FROM {_table}
+WHERE state = 'claimed' AND holder_host = @host AND NOT (holder_pid = @pid AND coalesce(holder_start, 0) = @start);
+{ClaimSql}",
                 connection, transaction))
             {
-                AddNow(command);
+                AddClaim(command, holder, lease, token);
                 command.Parameters.AddWithValue("host", LeaseHolder.ThisHost);
                 using NpgsqlDataReader reader = command.ExecuteReader();
                 while (reader.FieldCount == 0 && reader.NextResult())
@@ -311,10 +318,25 @@ SELECT item_id, lease_token, holder_pid, coalesce(holder_start, 0) FROM {_table}
                 {
                     mine.Add((reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt64(3)));
                 }
+
+                reader.NextResult();
+                if (reader.Read())
+                {
+                    try
+                    {
+                        claimed = ReadItem(reader, withContent: true);
+                    }
+                    catch (InvalidDataException ex)
+                    {
+                        corrupt = reader.GetString(0);
+                        corruptReason = ex.Message;
+                    }
+                }
             }
 
+            bool returned = false;
             var verdicts = new Dictionary<(int, long), bool>();
-            foreach ((string id, string token, int pid, long start) in mine)
+            foreach ((string id, string held, int pid, long start) in mine)
             {
                 if (!verdicts.TryGetValue((pid, start), out bool dead))
                 {
@@ -324,9 +346,19 @@ SELECT item_id, lease_token, holder_pid, coalesce(holder_start, 0) FROM {_table}
 
                 if (dead)
                 {
-                    ReturnClaim(connection, transaction, id, token, WorkItemRules.HolderDied(pid), toDead: null);
+                    ReturnClaim(connection, transaction, id, held, WorkItemRules.HolderDied(pid), toDead: null);
+                    returned = true;
                 }
             }
+
+            if (corrupt != null)
+            {
+                // Nothing can ever work on it: a dead letter with the reason, and on to the next item.
+                ReturnClaim(connection, transaction, corrupt, token, corruptReason, toDead: true);
+                return ClaimNext(connection, transaction, holder, lease);
+            }
+
+            return claimed ?? (returned ? ClaimNext(connection, transaction, holder, lease) : null);
         }
 
         /// <summary>
@@ -354,25 +386,11 @@ WHERE item_id = @id AND state = 'claimed' AND lease_token = @token", connection,
         {
             while (true)
             {
-                string token = Guid.NewGuid().ToString("n").Substring(0, 16);
-                using var command = new NpgsqlCommand(
-                    $@"UPDATE {_table} SET state = 'claimed', attempts = attempts + 1, due_at = NULL, lease_token = @token, lease_expires = {Now} + @lease,
-    holder_host = @host, holder_pid = @pid, holder_start = @start
-WHERE item_id = (
-    SELECT item_id FROM {_table}
-    WHERE state = 'queued' AND (due_at IS NULL OR due_at <= {Now})
-    ORDER BY priority DESC, seq
-    LIMIT 1
-    FOR UPDATE SKIP LOCKED)
-  AND state = 'queued'
-RETURNING {Row}", connection, transaction);
-                AddNow(command);
-                command.Parameters.AddWithValue("token", token);
-                command.Parameters.AddWithValue("lease", lease);
-                command.Parameters.AddWithValue("host", holder.HostHash);
-                command.Parameters.AddWithValue("pid", holder.ProcessId);
-                command.Parameters.AddWithValue("start", holder.StartTime?.UtcTicks ?? 0L);
-                WorkItem item;
+                string token = NewToken();
+                using var command = new NpgsqlCommand(ClaimSql, connection, transaction);
+                AddClaim(command, holder, lease, token);
+                string reason;
+                string id;
                 using (NpgsqlDataReader reader = command.ExecuteReader())
                 {
                     if (!reader.Read())
@@ -386,15 +404,39 @@ RETURNING {Row}", connection, transaction);
                     }
                     catch (InvalidDataException ex)
                     {
-                        item = ReadItem(reader, withContent: false);
-                        item.LastError = ex.Message;
+                        id = reader.GetString(0);
+                        reason = ex.Message;
                     }
                 }
 
                 // Nothing can ever work on it: a dead letter with the reason, and on to the next item.
-                ReturnClaim(connection, transaction, item.Id, token, item.LastError!, toDead: true);
+                ReturnClaim(connection, transaction, id, token, reason, toDead: true);
             }
         }
+
+        /// <summary>Claims the first due row in claim order, skipping rows other claimers hold locked (the partial index serves the order).</summary>
+        private string ClaimSql => $@"UPDATE {_table} SET state = 'claimed', attempts = attempts + 1, due_at = NULL, lease_token = @token, lease_expires = {Now} + @lease,
+    holder_host = @holder_host, holder_pid = @pid, holder_start = @start
+WHERE item_id = (
+    SELECT item_id FROM {_table}
+    WHERE state = 'queued' AND (due_at IS NULL OR due_at <= {Now})
+    ORDER BY priority DESC, seq
+    LIMIT 1
+    FOR UPDATE SKIP LOCKED)
+  AND state = 'queued'
+RETURNING {Row}";
+
+        private void AddClaim(NpgsqlCommand command, LeaseHolder holder, TimeSpan lease, string token)
+        {
+            AddNow(command);
+            command.Parameters.AddWithValue("token", token);
+            command.Parameters.AddWithValue("lease", lease);
+            command.Parameters.AddWithValue("holder_host", holder.HostHash);
+            command.Parameters.AddWithValue("pid", holder.ProcessId);
+            command.Parameters.AddWithValue("start", holder.StartTime?.UtcTicks ?? 0L);
+        }
+
+        private static string NewToken() => Guid.NewGuid().ToString("n").Substring(0, 16);
 
         /// <summary>
         /// How long until something here could become claimable without a notification: the next not-before time or

@@ -103,6 +103,31 @@ namespace AgentState.Tests.Postgres
         }
 
         [PostgresFact]
+        public void An_item_whose_record_is_not_an_items_content_becomes_a_dead_letter_and_the_next_is_claimed()
+        {
+            using var t = new QueueUnderTest(StoreUnderTest.Postgres, _postgres);
+            string schema = t.Locator.Substring(t.Locator.LastIndexOf('=') + 1);
+            t.Queue.Enqueue(Draft("broken"));
+            t.Queue.Enqueue(Draft("fine"));
+            Scalar($"UPDATE {schema}.work_queue SET doc = '\"garbage\"' WHERE item_id = 'broken'; SELECT 0");
+
+            Assert.Equal("fine", t.Queue.Claim(Holder(100), Lease)!.Id);
+
+            WorkItem dead = t.Queue.List(WorkItemState.DeadLetter, readContent: false).Single();
+            Assert.Equal("broken", dead.Id);
+            Assert.Contains("is not a work item", (string)Scalar2($"SELECT last_error FROM {schema}.work_queue WHERE item_id = 'broken'"));
+            Assert.Equal(1, t.Queue.Count()[WorkItemState.Claimed]);
+        }
+
+        private object Scalar2(string sql)
+        {
+            using var connection = new NpgsqlConnection(_postgres.Server.ConnectionString);
+            connection.Open();
+            using var command = new NpgsqlCommand(sql, connection);
+            return command.ExecuteScalar()!;
+        }
+
+        [PostgresFact]
         public void Producers_racing_for_the_last_places_never_overshoot_the_capacity()
         {
             using var t = new QueueUnderTest(StoreUnderTest.Postgres, _postgres);

@@ -161,3 +161,16 @@ Describe 'The work queue cmdlets with -Store naming a folder' {
         $err[0].Exception.Message | Should -Match 'PowerShell 7'
     }
 }
+
+Describe 'A PostgreSQL queue that cannot be reached' {
+    It 'is a StoreUnavailable error naming the queue without its password, with nothing changed' -Skip:(-not $IsCoreCLR) {
+        $nowhere = "Host=/tmp/as-pg-nowhere-$([guid]::NewGuid().ToString('n'));Username=x;Password=s3cret-pw;Timeout=1;Command Timeout=1"
+        # A server that does not answer is tried again for 30 s (it may be restarting), then reported.
+        Add-AgentWorkItem a1 -Store $nowhere -ErrorVariable err -ErrorAction SilentlyContinue
+        $err.Count | Should -Be 1
+        $err[0].FullyQualifiedErrorId | Should -Be 'StoreUnavailable,AgentState.Commands.AddAgentWorkItemCommand'
+        $err[0].Exception.Message | Should -Match "postgresql://x@.*as-pg-nowhere.*Nothing was changed\.$"
+        $err[0].Exception.Message | Should -Not -Match 's3cret-pw'
+        "$($err[0].TargetObject)" | Should -Not -Match 's3cret-pw'
+    }
+}

@@ -137,6 +137,20 @@ namespace AgentState.Tests.Cli
         }
 
         [Fact]
+        public void A_server_that_does_not_answer_is_exit_1_naming_the_queue_without_its_password()
+        {
+            string nowhere = $"Host=/tmp/as-pg-nowhere-{Guid.NewGuid():n};Username=x;Password=s3cret-pw;Timeout=1;Command Timeout=1";
+
+            // Tried again for 30 s (a server may be restarting), then reported.
+            CliProcess.Result result = CliProcess.Run("queue", "add", "a1", "--store", nowhere);
+
+            Assert.Equal(1, result.ExitCode);
+            Assert.Contains("postgresql://x@", result.StandardError);
+            Assert.Contains("Nothing was changed.", result.StandardError);
+            Assert.DoesNotContain("s3cret-pw", result.StandardError + result.StandardOutput);
+        }
+
+        [Fact]
         public void Naming_the_queue_twice_is_a_usage_error_and_store_takes_a_folder_too()
         {
             string queue = _folder.File("queue");

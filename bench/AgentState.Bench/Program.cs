@@ -52,6 +52,11 @@ namespace AgentState.Bench
                 return StoreBackendMeasurement.Run(args);
             }
 
+            if (args.Length > 0 && args[0] == "queue-backends")
+            {
+                return QueueBackendMeasurement.Run(args);
+            }
+
             BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
             return 0;
         }

@@ -1,4 +1,5 @@
 using AgentState.Agents;
+using AgentState.Queue;
 using AgentState.Stores;
 
 namespace AgentState.Postgres
@@ -9,6 +10,10 @@ namespace AgentState.Postgres
         /// <inheritdoc />
         public IAgentStateStore OpenAgentStates(string connection, StoreOpenOptions options) =>
             new PostgresAgentStateStore(PostgresAddress.Parse(connection, options.Schema), options);
+
+        /// <inheritdoc />
+        public IWorkQueue OpenWorkQueue(string connection, StoreOpenOptions options) =>
+            new PostgresWorkQueue(PostgresAddress.Parse(connection, options.Schema), options);
 
         /// <inheritdoc />
         public string Initialize(string connection, StoreOpenOptions options)

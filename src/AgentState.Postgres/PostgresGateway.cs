@@ -35,6 +35,9 @@ namespace AgentState.Postgres
         /// <summary>How long work that certainly did not commit is tried again before the failure is reported.</summary>
         public TimeSpan RetryFor { get; }
 
+        /// <summary>A connection of the store's pool for work outside a transaction (a LISTEN that waits); the caller disposes it.</summary>
+        public NpgsqlConnection OpenConnection() => _source.OpenConnection();
+
         /// <summary>Runs <paramref name="work"/> in a transaction and commits it.</summary>
         /// <param name="what">What the work does, for messages ("update the agent 'a1'").</param>
         /// <param name="work">The work; an exception from it rolls the transaction back and is passed on (retried only when it is a connection failure).</param>

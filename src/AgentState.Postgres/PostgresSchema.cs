@@ -38,6 +38,44 @@ CREATE INDEX agent_state_finished ON {0}.agent_state (finished_at) WHERE finishe
 CREATE INDEX agent_state_last_updated ON {0}.agent_state (last_updated);
 CREATE INDEX agent_state_liveness ON {0}.agent_state (host, heartbeat);
 "),
+            (2, "work_queue: jsonb items with indexed state, priority, sequence, due time, lease and holder", @"
+CREATE TABLE {0}.work_queue (
+    item_id       text PRIMARY KEY,
+    seq           bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    priority      integer NOT NULL CHECK (priority BETWEEN 0 AND 999),
+    state         text NOT NULL CHECK (state IN ('queued', 'claimed', 'completed', 'dead_letter')),
+    attempts      integer NOT NULL DEFAULT 0,
+    max_attempts  integer NOT NULL CHECK (max_attempts >= 1),
+    due_at        timestamptz,
+    lease_token   text,
+    lease_expires timestamptz,
+    holder_host   text,
+    holder_pid    integer,
+    holder_start  bigint,
+    last_error    text,
+    finished_at   timestamptz,
+    doc           jsonb NOT NULL,
+    payload       text NOT NULL
+);
+CREATE INDEX work_queue_claim_order ON {0}.work_queue (priority DESC, seq) WHERE state = 'queued';
+CREATE INDEX work_queue_due ON {0}.work_queue (due_at) WHERE state = 'queued' AND due_at IS NOT NULL;
+CREATE INDEX work_queue_leases ON {0}.work_queue (lease_expires) WHERE state = 'claimed';
+CREATE INDEX work_queue_holders ON {0}.work_queue (holder_host, holder_pid) WHERE state = 'claimed';
+CREATE INDEX work_queue_state ON {0}.work_queue (state, seq);
+CREATE FUNCTION {0}.work_queue_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.state = 'queued' THEN
+        PERFORM pg_notify(left('agentstate_queue_' || TG_TABLE_SCHEMA, 63), 'item');
+    END IF;
+    IF TG_OP = 'UPDATE' AND OLD.state IN ('queued', 'claimed') AND NEW.state IN ('completed', 'dead_letter') THEN
+        PERFORM pg_notify(left('agentstate_queue_' || TG_TABLE_SCHEMA, 63), 'room');
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER work_queue_notify AFTER INSERT OR UPDATE OF state, due_at ON {0}.work_queue
+    FOR EACH ROW EXECUTE FUNCTION {0}.work_queue_notify();
+"),
         };
 
         /// <summary>The version this module reads and writes.</summary>

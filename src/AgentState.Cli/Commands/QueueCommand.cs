@@ -7,6 +7,7 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using AgentState.Queue;
+using AgentState.Stores;
 using AgentState.Text;
 
 namespace AgentState.Cli.Commands
@@ -16,7 +17,7 @@ namespace AgentState.Cli.Commands
     {
         public static Command Create()
         {
-            var command = new Command("queue", "A durable work queue in a folder that many processes share: enqueue, claim under a lease, complete or fail.");
+            var command = new Command("queue", "A durable work queue that many processes share, in a folder or a PostgreSQL database: enqueue, claim under a lease, complete or fail.");
             command.Subcommands.Add(CreateAdd());
             command.Subcommands.Add(CreateList());
             command.Subcommands.Add(CreatePosition());
@@ -27,13 +28,50 @@ namespace AgentState.Cli.Commands
             return command;
         }
 
-        private static Option<string?> QueueOption() => new Option<string?>("--queue")
+        /// <summary>The --queue, --store and --init options every queue command shares, and the queue they open.</summary>
+        private sealed class QueueNaming
         {
-            Description = "The queue's folder. Default: $AGENTSTATE_QUEUE, else ./.agentstate/queue.",
-        };
+            public Option<string?> QueueOption { get; } = new Option<string?>("--queue")
+            {
+                Description = "The queue: its folder, or a PostgreSQL connection string or URI. Default: $AGENTSTATE_QUEUE, else $AGENTSTATE_STORE when it names PostgreSQL, else ./.agentstate/queue.",
+            };
 
-        private static FolderWorkQueue Open(ParseResult parsed, Option<string?> queue) =>
-            new FolderWorkQueue(parsed.GetValue(queue) is string path ? Path.GetFullPath(path) : FolderWorkQueue.DefaultPath(Environment.CurrentDirectory));
+            public Option<string?> StoreOption { get; } = new Option<string?>("--store")
+            {
+                Description = "The queue's store: a PostgreSQL connection string or URI (postgresql://user@host/db?schema=agentstate), or a queue folder; --queue's other name.",
+            };
+
+            public Option<bool> InitOption { get; } = StoreOptions.Init();
+
+            public void AddTo(Command command)
+            {
+                command.Options.Add(QueueOption);
+                command.Options.Add(StoreOption);
+                command.Options.Add(InitOption);
+            }
+
+            public IWorkQueue Open(ParseResult parsed)
+            {
+                string? queue = parsed.GetValue(QueueOption), store = parsed.GetValue(StoreOption);
+                if (!string.IsNullOrEmpty(queue) && !string.IsNullOrEmpty(store))
+                {
+                    throw new UsageException("--queue and --store both name the queue; give one of them.");
+                }
+
+                try
+                {
+                    // A malformed connection string is a usage error (exit 2), as a malformed path is.
+                    return WorkQueues.Open(WorkQueues.Resolve(store ?? queue, Environment.CurrentDirectory), new StoreOpenOptions
+                    {
+                        Initialize = parsed.GetValue(InitOption) || StoreOpenOptions.InitializeFromEnvironment(),
+                    });
+                }
+                catch (ArgumentException ex)
+                {
+                    throw new UsageException(ex.Message);
+                }
+            }
+        }
 
         private static Command CreateAdd()
         {
@@ -46,11 +84,12 @@ namespace AgentState.Cli.Commands
             var capacity = new Option<int?>("--capacity") { Description = "Refuse to go past this many queued and claimed items." };
             var wait = new Option<double>("--wait") { Description = "With --capacity: seconds to wait for room before failing (default 0)." };
             var stdin = new Option<bool>("--stdin") { Description = "Read items as JSON lines {\"id\",\"payload\",\"priority\",\"notBefore\",\"maxAttempts\"} from stdin; print each id once it is durably queued." };
-            var queue = QueueOption();
-            var command = new Command("add", "Queue a work item; prints its id and sequence number once it is durably queued.") { id, payload, priority, notBefore, delay, maxAttempts, capacity, wait, stdin, queue };
+            var queue = new QueueNaming();
+            var command = new Command("add", "Queue a work item; prints its id and sequence number once it is durably queued.") { id, payload, priority, notBefore, delay, maxAttempts, capacity, wait, stdin };
+            queue.AddTo(command);
             command.SetAction(parsed => CommandRunner.Run(() =>
             {
-                FolderWorkQueue q = Open(parsed, queue);
+                IWorkQueue q = queue.Open(parsed);
                 int? limit = parsed.GetValue(capacity);
                 TimeSpan waitFor = TimeSpan.FromSeconds(parsed.GetValue(wait));
                 if (parsed.GetValue(stdin))
@@ -90,11 +129,12 @@ namespace AgentState.Cli.Commands
             var state = new Option<string?>("--state") { Description = "Only items in this state." };
             state.AcceptOnlyFromAmong("queued", "claimed", "completed", "deadletter");
             var count = new Option<bool>("--count") { Description = "Print the number of items in each state instead." };
-            var queue = QueueOption();
-            var command = new Command("list", "Print the items as JSON lines, queued first in claim order, or --count them by state.") { state, count, queue };
+            var queue = new QueueNaming();
+            var command = new Command("list", "Print the items as JSON lines, queued first in claim order, or --count them by state.") { state, count };
+            queue.AddTo(command);
             command.SetAction(parsed => CommandRunner.Run(() =>
             {
-                FolderWorkQueue q = Open(parsed, queue);
+                IWorkQueue q = queue.Open(parsed);
                 if (parsed.GetValue(count))
                 {
                     foreach (KeyValuePair<WorkItemState, int> pair in q.Count())
@@ -119,11 +159,12 @@ namespace AgentState.Cli.Commands
         private static Command CreatePosition()
         {
             var id = new Argument<string>("id") { Description = "The item's id." };
-            var queue = QueueOption();
-            var command = new Command("position", "Print the item's place in claim order (1 is next), or its state when it is not queued.") { id, queue };
+            var queue = new QueueNaming();
+            var command = new Command("position", "Print the item's place in claim order (1 is next), or its state when it is not queued.") { id };
+            queue.AddTo(command);
             command.SetAction(parsed => CommandRunner.Run(() =>
             {
-                WorkItemPosition position = Usage(() => Open(parsed, queue).Position(parsed.GetValue(id)!));
+                WorkItemPosition position = Usage(() => queue.Open(parsed).Position(parsed.GetValue(id)!));
                 Console.Out.WriteLine(position.Position is int p ? p.ToString(CultureInfo.InvariantCulture) : position.State.ToString());
                 return ExitCodes.Success;
             }));
@@ -139,11 +180,12 @@ namespace AgentState.Cli.Commands
             {
                 Description = "Be a consumer: claim (held by this process), print the item, then read 'complete', 'fail [error]' or 'renew' from stdin, print the outcome, and claim the next; stop at end of input or when --wait passes with no item.",
             };
-            var queue = QueueOption();
-            var command = new Command("claim", "Claim the next due item; prints it as one JSON line with its lease token. Exit 3 when no item was due.") { lease, wait, holder, loop, queue };
+            var queue = new QueueNaming();
+            var command = new Command("claim", "Claim the next due item; prints it as one JSON line with its lease token. Exit 3 when no item was due.") { lease, wait, holder, loop };
+            queue.AddTo(command);
             command.SetAction(parsed => CommandRunner.Run(() =>
             {
-                FolderWorkQueue q = Open(parsed, queue);
+                IWorkQueue q = queue.Open(parsed);
                 TimeSpan leaseFor = TimeSpan.FromSeconds(parsed.GetValue(lease));
                 TimeSpan waitFor = TimeSpan.FromSeconds(parsed.GetValue(wait));
                 if (parsed.GetValue(loop))
@@ -166,7 +208,7 @@ namespace AgentState.Cli.Commands
         }
 
         /// <summary>The consumer loop: one claim at a time, held by this process, settled by what stdin says.</summary>
-        private static int Consume(FolderWorkQueue q, TimeSpan lease, TimeSpan wait)
+        private static int Consume(IWorkQueue q, TimeSpan lease, TimeSpan wait)
         {
             while (true)
             {
@@ -222,11 +264,12 @@ namespace AgentState.Cli.Commands
             var id = new Argument<string>("id") { Description = "The claimed item's id." };
             var token = TokenOption();
             var lease = new Option<double>("--lease") { Description = "Seconds from now the claim is held (default 300).", DefaultValueFactory = _ => 300 };
-            var queue = QueueOption();
-            var command = new Command("renew", "Extend a claim's lease; prints the new expiry. Fails when the claim was lost.") { id, token, lease, queue };
+            var queue = new QueueNaming();
+            var command = new Command("renew", "Extend a claim's lease; prints the new expiry. Fails when the claim was lost.") { id, token, lease };
+            queue.AddTo(command);
             command.SetAction(parsed => CommandRunner.Run(() =>
             {
-                WorkItem item = Usage(() => Open(parsed, queue).Renew(parsed.GetValue(id)!, parsed.GetValue(token)!, TimeSpan.FromSeconds(parsed.GetValue(lease))));
+                WorkItem item = Usage(() => queue.Open(parsed).Renew(parsed.GetValue(id)!, parsed.GetValue(token)!, TimeSpan.FromSeconds(parsed.GetValue(lease))));
                 Console.Out.WriteLine(IsoTimestamp.Format(item.LeaseExpires!.Value));
                 return ExitCodes.Success;
             }));
@@ -237,11 +280,12 @@ namespace AgentState.Cli.Commands
         {
             var id = new Argument<string>("id") { Description = "The claimed item's id." };
             var token = TokenOption();
-            var queue = QueueOption();
-            var command = new Command("complete", "Mark a claimed item done. Fails, changing nothing, when the claim was lost.") { id, token, queue };
+            var queue = new QueueNaming();
+            var command = new Command("complete", "Mark a claimed item done. Fails, changing nothing, when the claim was lost.") { id, token };
+            queue.AddTo(command);
             command.SetAction(parsed => CommandRunner.Run(() =>
             {
-                Usage(() => Open(parsed, queue).Complete(parsed.GetValue(id)!, parsed.GetValue(token)!));
+                Usage(() => queue.Open(parsed).Complete(parsed.GetValue(id)!, parsed.GetValue(token)!));
                 return ExitCodes.Success;
             }));
             return command;
@@ -253,11 +297,12 @@ namespace AgentState.Cli.Commands
             var token = TokenOption();
             var error = new Option<string>("--error") { Description = "What went wrong (kept as the item's last error).", DefaultValueFactory = _ => "failed" };
             var retryAfter = new Option<double>("--retry-after") { Description = "Seconds before it may be claimed again (default 0)." };
-            var queue = QueueOption();
-            var command = new Command("fail", "Record a claimed item's failure and return it to the queue; past its maximum of attempts it becomes a dead letter. Prints its new state.") { id, token, error, retryAfter, queue };
+            var queue = new QueueNaming();
+            var command = new Command("fail", "Record a claimed item's failure and return it to the queue; past its maximum of attempts it becomes a dead letter. Prints its new state.") { id, token, error, retryAfter };
+            queue.AddTo(command);
             command.SetAction(parsed => CommandRunner.Run(() =>
             {
-                WorkItem item = Usage(() => Open(parsed, queue).Fail(parsed.GetValue(id)!, parsed.GetValue(token)!, parsed.GetValue(error)!, TimeSpan.FromSeconds(parsed.GetValue(retryAfter))));
+                WorkItem item = Usage(() => queue.Open(parsed).Fail(parsed.GetValue(id)!, parsed.GetValue(token)!, parsed.GetValue(error)!, TimeSpan.FromSeconds(parsed.GetValue(retryAfter))));
                 Console.Out.WriteLine(item.State.ToString());
                 return ExitCodes.Success;
             }));

@@ -8,8 +8,8 @@ using AgentState.Queue;
 namespace AgentState.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Queues a work item (a work order: id, payload, priority, not-before time) in a shared work queue folder.</para>
-    /// <para type="description">The item is written and flushed, then given its place by one durable rename: once this returns it is queued, and a crash at any moment leaves it either fully queued or not at all. Items are claimed highest -Priority first and in FIFO order within a priority. With -Capacity, a full queue makes the call wait up to -CapacityTimeout for room, then fail with WorkQueueFull.</para>
+    /// <para type="synopsis">Queues a work item (a work order: id, payload, priority, not-before time) in a shared work queue: a folder, or a PostgreSQL database (-Store).</para>
+    /// <para type="description">The item is written and flushed, then given its place by one durable rename: once this returns it is queued, and a crash at any moment leaves it either fully queued or not at all. Items are claimed highest -Priority first and in FIFO order within a priority. With -Capacity, a full queue makes the call wait up to -CapacityTimeout for room, then fail with WorkQueueFull. On PostgreSQL the item is queued by one committed transaction instead of the rename.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Add, "AgentWorkItem", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
     [OutputType(typeof(WorkItem))]
@@ -51,15 +51,20 @@ namespace AgentState.Commands
         [SecondsToTimeSpan]
         public TimeSpan? CapacityTimeout { get; set; }
 
-        /// <summary>The queue's folder. Default: $env:AGENTSTATE_QUEUE, else ./.agentstate/queue.</summary>
+        /// <summary>The queue: its folder, or a PostgreSQL connection. Default: $env:AGENTSTATE_QUEUE, else $env:AGENTSTATE_STORE when it names PostgreSQL, else ./.agentstate/queue.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [EmptyAsAbsent]
         public string? Queue { get; set; }
 
+        /// <summary>The queue's store: a PostgreSQL connection string or URI, or a queue folder. Wins over -Queue (and over the queue piped items bring).</summary>
+        [Parameter]
+        [EmptyAsAbsent]
+        public string? Store { get; set; }
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            FolderWorkQueue? queue = WorkQueueResolver.Open(this, Queue);
+            IWorkQueue? queue = WorkQueueResolver.Open(this, Queue, Store);
             if (queue == null)
             {
                 return;

@@ -23,10 +23,15 @@ namespace AgentState.Commands
         [ValidateNotNullOrEmpty]
         public string LeaseToken { get; set; } = string.Empty;
 
-        /// <summary>The queue's folder (piped items bring their own).</summary>
+        /// <summary>The queue: its folder, or a PostgreSQL connection (piped items bring their own).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [EmptyAsAbsent]
         public string? Queue { get; set; }
+
+        /// <summary>The queue's store: a PostgreSQL connection string or URI, or a queue folder. Wins over -Queue (and over the queue piped items bring).</summary>
+        [Parameter]
+        [EmptyAsAbsent]
+        public string? Store { get; set; }
 
         /// <summary>Emit the completed item.</summary>
         [Parameter]
@@ -35,7 +40,7 @@ namespace AgentState.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            FolderWorkQueue? queue = WorkQueueResolver.Open(this, Queue);
+            IWorkQueue? queue = WorkQueueResolver.Open(this, Queue, Store);
             if (queue == null || !ShouldProcess(Id, "Complete work item"))
             {
                 return;

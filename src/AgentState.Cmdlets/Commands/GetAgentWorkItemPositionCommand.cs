@@ -18,15 +18,20 @@ namespace AgentState.Commands
         [ValidateNotNullOrEmpty]
         public string Id { get; set; } = string.Empty;
 
-        /// <summary>The queue's folder. Default: $env:AGENTSTATE_QUEUE, else ./.agentstate/queue.</summary>
+        /// <summary>The queue: its folder, or a PostgreSQL connection. Default: $env:AGENTSTATE_QUEUE, else $env:AGENTSTATE_STORE when it names PostgreSQL, else ./.agentstate/queue.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [EmptyAsAbsent]
         public string? Queue { get; set; }
 
+        /// <summary>The queue's store: a PostgreSQL connection string or URI, or a queue folder. Wins over -Queue (and over the queue piped items bring).</summary>
+        [Parameter]
+        [EmptyAsAbsent]
+        public string? Store { get; set; }
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            FolderWorkQueue? queue = WorkQueueResolver.Open(this, Queue);
+            IWorkQueue? queue = WorkQueueResolver.Open(this, Queue, Store);
             if (queue == null)
             {
                 return;

@@ -35,15 +35,20 @@ namespace AgentState.Commands
         [SecondsToTimeSpan]
         public TimeSpan? RetryAfter { get; set; }
 
-        /// <summary>The queue's folder (piped items bring their own).</summary>
+        /// <summary>The queue: its folder, or a PostgreSQL connection (piped items bring their own).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [EmptyAsAbsent]
         public string? Queue { get; set; }
 
+        /// <summary>The queue's store: a PostgreSQL connection string or URI, or a queue folder. Wins over -Queue (and over the queue piped items bring).</summary>
+        [Parameter]
+        [EmptyAsAbsent]
+        public string? Store { get; set; }
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            FolderWorkQueue? queue = WorkQueueResolver.Open(this, Queue);
+            IWorkQueue? queue = WorkQueueResolver.Open(this, Queue, Store);
             if (queue == null || !ShouldProcess(Id, "Fail work item"))
             {
                 return;

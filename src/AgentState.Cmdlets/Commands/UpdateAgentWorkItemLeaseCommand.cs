@@ -28,15 +28,20 @@ namespace AgentState.Commands
         [SecondsToTimeSpan]
         public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(5);
 
-        /// <summary>The queue's folder (piped items bring their own).</summary>
+        /// <summary>The queue: its folder, or a PostgreSQL connection (piped items bring their own).</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [EmptyAsAbsent]
         public string? Queue { get; set; }
 
+        /// <summary>The queue's store: a PostgreSQL connection string or URI, or a queue folder. Wins over -Queue (and over the queue piped items bring).</summary>
+        [Parameter]
+        [EmptyAsAbsent]
+        public string? Store { get; set; }
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
-            FolderWorkQueue? queue = WorkQueueResolver.Open(this, Queue);
+            IWorkQueue? queue = WorkQueueResolver.Open(this, Queue, Store);
             if (queue == null || !ShouldProcess(Id, "Renew the work item's lease"))
             {
                 return;

@@ -19,10 +19,7 @@ namespace AgentState.Queue
                 throw new ArgumentNullException(nameof(holder));
             }
 
-            if (lease <= TimeSpan.Zero)
-            {
-                throw new InvalidInputException($"A lease must be positive, not {lease.TotalSeconds} s.", nameof(lease));
-            }
+            WorkItemRules.CheckLease(lease);
 
             EnsureCreated();
             DateTimeOffset waitUntil = DateTimeOffset.UtcNow + wait;
@@ -69,10 +66,7 @@ namespace AgentState.Queue
         /// <inheritdoc/>
         public WorkItem Renew(string id, string leaseToken, TimeSpan lease)
         {
-            if (lease <= TimeSpan.Zero)
-            {
-                throw new InvalidInputException($"A lease must be positive, not {lease.TotalSeconds} s.", nameof(lease));
-            }
+            WorkItemRules.CheckLease(lease);
 
             QueueEntryName held = FindClaim(id, leaseToken);
             string old = held.ClaimedName();
@@ -103,16 +97,13 @@ namespace AgentState.Queue
         /// <inheritdoc/>
         public WorkItem Fail(string id, string leaseToken, string error, TimeSpan retryAfter)
         {
-            if (retryAfter < TimeSpan.Zero)
-            {
-                throw new InvalidInputException($"The retry delay cannot be negative ({retryAfter.TotalSeconds} s).", nameof(retryAfter));
-            }
+            WorkItemRules.CheckRetryAfter(retryAfter);
 
             QueueEntryName held = FindClaim(id, leaseToken);
             WorkItem item = ToItem(new Entry(WorkItemState.Claimed, Sub("claimed"), held.ClaimedName(), held));
             ReadContent(item);
             bool toDead = held.Attempts >= item.MaxAttempts;
-            Entry? result = FinishLocked(held, toDead, string.IsNullOrEmpty(error) ? "failed" : error, retryAfter, takeLock: true);
+            Entry? result = FinishLocked(held, toDead, WorkItemRules.FailureText(error), retryAfter, takeLock: true);
             if (result == null)
             {
                 throw LostLease(id);
@@ -129,11 +120,7 @@ namespace AgentState.Queue
         /// <summary>The caller's claim, or <see cref="LeaseLostException"/> (nothing changed) when it is not theirs now.</summary>
         private QueueEntryName FindClaim(string id, string leaseToken)
         {
-            if (FileNameRules.FindViolation(id) is string violation)
-            {
-                throw new InvalidInputException($"The work item id '{id}' is not allowed: {violation}.", nameof(id));
-            }
-
+            WorkItemRules.CheckId(id);
             ThrowIfMissing();
             foreach (string name in Names(Sub("claimed")))
             {
@@ -150,6 +137,10 @@ namespace AgentState.Queue
 
             throw LostLease(id);
         }
+
+        /// <summary>A pid means something only on its own host: a holder elsewhere is judged by its lease alone.</summary>
+        private bool IsDeadHere(LeaseHolder holder) =>
+            string.Equals(holder.HostHash, LeaseHolder.ThisHost, StringComparison.OrdinalIgnoreCase) && _isDead(holder);
 
         private Exception LostLease(string id)
         {
@@ -168,8 +159,8 @@ namespace AgentState.Queue
                 }
 
                 string? reason = held.ExpiresTicks <= now.UtcTicks
-                    ? string.Format(CultureInfo.InvariantCulture, "the lease of process {0} expired at {1}", held.HolderPid, Text.IsoTimestamp.Format(new DateTimeOffset(held.ExpiresTicks, TimeSpan.Zero)))
-                    : _isDead(held.Holder) ? string.Format(CultureInfo.InvariantCulture, "its holder, process {0}, died", held.HolderPid) : null;
+                    ? WorkItemRules.LeaseExpired(held.HolderPid, new DateTimeOffset(held.ExpiresTicks, TimeSpan.Zero))
+                    : IsDeadHere(held.Holder) ? WorkItemRules.HolderDied(held.HolderPid) : null;
                 if (reason == null)
                 {
                     continue;

@@ -174,13 +174,7 @@ namespace AgentState.Queue
             }
         }
 
-        private void CheckId(string id)
-        {
-            if (FileNameRules.FindViolation(id) is string violation)
-            {
-                throw new InvalidInputException($"The work item id '{id}' is not allowed: {violation}.", nameof(id));
-            }
-        }
+        private static void CheckId(string id) => WorkItemRules.CheckId(id);
 
         /// <summary>Queued and claimed items: what a capacity limits.</summary>
         private int CountUnfinished() =>

@@ -69,11 +69,8 @@ namespace AgentState.Queue
         /// <inheritdoc/>
         public WorkItem Enqueue(WorkItemDraft draft, int? capacity = null, TimeSpan capacityWait = default, CancellationToken cancellation = default)
         {
-            Validate(draft);
-            if (capacity is int limit && limit < 1)
-            {
-                throw new InvalidInputException($"The capacity must be at least 1, not {limit}.", nameof(capacity));
-            }
+            WorkItemRules.CheckDraft(draft);
+            WorkItemRules.CheckCapacity(capacity);
 
             EnsureCreated();
             DateTimeOffset enqueuedAt = _now();
@@ -155,34 +152,6 @@ namespace AgentState.Queue
                 {
                     File.Delete(Sub("ids", draft.Id));
                 }
-            }
-        }
-
-        private static void Validate(WorkItemDraft draft)
-        {
-            if (draft == null)
-            {
-                throw new ArgumentNullException(nameof(draft));
-            }
-
-            if (FileNameRules.FindViolation(draft.Id) is string violation)
-            {
-                throw new InvalidInputException($"The work item id '{draft.Id}' is not allowed: {violation}.", nameof(draft.Id));
-            }
-
-            if (draft.Priority < WorkItemDraft.MinPriority || draft.Priority > WorkItemDraft.MaxPriority)
-            {
-                throw new InvalidInputException($"The priority {draft.Priority} of '{draft.Id}' is outside {WorkItemDraft.MinPriority} to {WorkItemDraft.MaxPriority}.", nameof(draft.Priority));
-            }
-
-            if (draft.MaxAttempts < 1)
-            {
-                throw new InvalidInputException($"The maximum of attempts of '{draft.Id}' must be at least 1, not {draft.MaxAttempts}.", nameof(draft.MaxAttempts));
-            }
-
-            if (draft.PayloadJson == null || JsonText.FindError(draft.PayloadJson) is string error)
-            {
-                throw new InvalidInputException($"The payload of '{draft.Id}' is not one JSON value: {(draft.PayloadJson == null ? "it is missing" : JsonText.FindError(draft.PayloadJson))}.", nameof(draft.PayloadJson));
             }
         }
 

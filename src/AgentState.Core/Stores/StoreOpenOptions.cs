@@ -35,6 +35,12 @@ namespace AgentState.Stores
         /// </summary>
         public Action<string>? Retrying { get; set; }
 
+        /// <summary>
+        /// Whether a work queue's claim holder is dead, so that its items return before their leases run out; null for
+        /// <see cref="Queue.LeaseHolder.IsKnownDead"/> (a process on this host that is gone). Tests give their own.
+        /// </summary>
+        public Func<Queue.LeaseHolder, bool>? LeaseHolderIsDead { get; set; }
+
         /// <summary>The variable that asks for <see cref="Initialize"/> wherever a store is opened.</summary>
         public const string InitializeVariable = "AGENTSTATE_STORE_INIT";
 

@@ -29,7 +29,7 @@ namespace AgentState.Tests.Cli
 
             CliProcess.Result init = CliProcess.Run("db", "init", "--store", store);
             Succeeds(init, "db init");
-            Assert.StartsWith($"Created the schema '{schema}' at version 1.", init.StandardOutput);
+            Assert.StartsWith($"Created the schema '{schema}' at version 2.", init.StandardOutput);
             Assert.Contains("nothing to do", CliProcess.Run("db", "init", "--store", store).StandardOutput);
 
             Succeeds(CliProcess.Run("state", "new", "a1", "--name", "Worker", "--type", "L2", "--status", "running", "--store", store), "state new");

@@ -39,11 +39,30 @@ namespace AgentState.Tests.Cli
         [Trait("Category", "Crash")]
         public async Task Eight_consumers_and_four_producers_complete_every_item_once_in_fifo_order_per_priority()
         {
+            await EightConsumersAndFourProducers(QueuePath, ItemCount, _output);
+            IReadOnlyDictionary<WorkItemState, int> counts = new FolderWorkQueue(QueuePath).Count();
+            Assert.Equal(ItemCount, counts[WorkItemState.Completed]);
+            Assert.Equal(0, counts[WorkItemState.Queued] + counts[WorkItemState.Claimed] + counts[WorkItemState.DeadLetter]);
+        }
+
+        /// <summary>
+        /// 4 producer processes queue <paramref name="items"/> items over <paramref name="queue"/> (a folder or a PostgreSQL
+        /// connection) while 8 consumer processes complete them: each is claimed and completed exactly once, and each
+        /// consumer sees every priority in FIFO order.
+        /// </summary>
+        /// <param name="fifoAcrossProducers">
+        /// True where an item's sequence is given in the order items become visible (the folder queue numbers them under its
+        /// lock as it places them): then each consumer sees one priority's sequences rising whoever produced them. False
+        /// where concurrent producers may commit out of the order of their sequence numbers (PostgreSQL numbers an item
+        /// inside its transaction): then only the order within each producer's stream, each item acknowledged before
+        /// the next is sent, is a FIFO order every consumer must see.
+        /// </param>
+        internal static async Task EightConsumersAndFourProducers(string queue, int items, ITestOutputHelper output, bool fifoAcrossProducers = true)
+        {
             const int Producers = 4, Consumers = 8;
-            int items = ItemCount;
-            var consumers = Enumerable.Range(0, Consumers).Select(_ => new Consumer(QueuePath, lease: 600)).ToList();
+            var consumers = Enumerable.Range(0, Consumers).Select(_ => new Consumer(queue, lease: 600)).ToList();
             var seen = new ConcurrentDictionary<string, int>();
-            var perConsumer = consumers.Select(_ => new List<(int Priority, long Sequence)>()).ToArray();
+            var perConsumer = consumers.Select(_ => new List<(int Priority, long Sequence, int Producer)>()).ToArray();
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             int completed = 0;
             try
@@ -58,7 +77,7 @@ namespace AgentState.Tests.Cli
                             return;
                         }
 
-                        perConsumer[index].Add((claim.Priority, claim.Sequence));
+                        perConsumer[index].Add((claim.Priority, claim.Sequence, int.Parse(claim.Id.Substring("item-".Length), System.Globalization.CultureInfo.InvariantCulture) % Producers));
                         seen.AddOrUpdate(claim.Id, 1, (_, n) => n + 1);
                         Assert.Equal("completed\t" + claim.Id, await consumer.SendAsync("complete"));
                         if (System.Threading.Interlocked.Increment(ref completed) == items)
@@ -76,7 +95,7 @@ namespace AgentState.Tests.Cli
                         lines.Append("{\"id\":\"item-").Append(i).Append("\",\"priority\":").Append(i % 3).Append(",\"payload\":{\"n\":").Append(i).Append("}}\n");
                     }
 
-                    return CliProcess.Run(new[] { "queue", "add", "--stdin", "--queue", QueuePath }, System.Text.Encoding.UTF8.GetBytes(lines.ToString()));
+                    return CliProcess.Run(new[] { "queue", "add", "--stdin", "--queue", queue }, System.Text.Encoding.UTF8.GetBytes(lines.ToString()));
                 })).ToArray();
 
                 foreach (CliProcess.Result result in await Task.WhenAll(producing))
@@ -96,17 +115,15 @@ namespace AgentState.Tests.Cli
             Assert.Empty(seen.Where(pair => pair.Value != 1).Select(pair => $"{pair.Key} was claimed {pair.Value} times"));
             for (int c = 0; c < Consumers; c++)
             {
-                foreach (var group in perConsumer[c].GroupBy(x => x.Priority))
+                foreach (var group in perConsumer[c].GroupBy(x => fifoAcrossProducers ? (x.Priority, -1) : (x.Priority, x.Producer)))
                 {
                     long[] order = group.Select(x => x.Sequence).ToArray();
-                    Assert.True(order.SequenceEqual(order.OrderBy(x => x)), $"consumer {c} saw priority {group.Key} out of FIFO order: {string.Join(",", order.Take(50))}");
+                    string stream = fifoAcrossProducers ? string.Empty : $" of producer {group.Key.Item2}";
+                    Assert.True(order.SequenceEqual(order.OrderBy(x => x)), $"consumer {c} saw priority {group.Key.Item1}{stream} out of FIFO order: {string.Join(",", order.Take(50))}");
                 }
             }
 
-            _output.WriteLine(string.Join(", ", perConsumer.Select((l, i) => $"consumer {i}: {l.Count}")));
-            IReadOnlyDictionary<WorkItemState, int> counts = new FolderWorkQueue(QueuePath).Count();
-            Assert.Equal(items, counts[WorkItemState.Completed]);
-            Assert.Equal(0, counts[WorkItemState.Queued] + counts[WorkItemState.Claimed] + counts[WorkItemState.DeadLetter]);
+            output.WriteLine(string.Join(", ", perConsumer.Select((l, i) => $"consumer {i}: {l.Count}")));
         }
 
         [Fact]
@@ -273,10 +290,10 @@ namespace AgentState.Tests.Cli
             }
         }
 
-        private sealed record Claim(string Id, int Priority, long Sequence, int Attempts);
+        internal sealed record Claim(string Id, int Priority, long Sequence, int Attempts);
 
         /// <summary>One <c>agentstate queue claim --loop</c> process.</summary>
-        private sealed class Consumer : IDisposable
+        internal sealed class Consumer : IDisposable
         {
             private readonly Process _process;
             private readonly Task<string> _errors;

@@ -93,5 +93,25 @@ namespace AgentState.Tests.Contract
             Assert.True(position.Parameter("Id").Sets.Single() is { FromPipeline: true, Mandatory: true });
             Assert.Equal(new[] { "AgentState.Queue.WorkItemPosition" }, position.OutputTypes);
         }
+        [Theory]
+        [InlineData("Add-AgentWorkItem")]
+        [InlineData("Get-AgentWorkItem")]
+        [InlineData("Get-AgentWorkItemPosition")]
+        [InlineData("Receive-AgentWorkItem")]
+        [InlineData("Update-AgentWorkItemLease")]
+        [InlineData("Complete-AgentWorkItem")]
+        [InlineData("Stop-AgentWorkItem")]
+        public void Every_queue_cmdlet_takes_a_Store_that_piped_items_do_not_override(string name)
+        {
+            DeclaredCmdlet cmdlet = CmdletContract.Get(name);
+            DeclaredParameter store = cmdlet.Parameter("Store");
+
+            Assert.Equal("String", store.TypeName);
+            Assert.True(store.Sets.Single() is { Mandatory: false, Position: null, FromPipeline: false, FromPipelineByPropertyName: false });
+            Assert.Empty(store.Aliases);
+            Assert.False(store.SupportsWildcards);
+            Assert.Equal("String", cmdlet.Parameter("Queue").TypeName);
+            Assert.True(cmdlet.Parameter("Queue").Sets.Single().FromPipelineByPropertyName); // a piped item brings its own queue
+        }
     }
 }

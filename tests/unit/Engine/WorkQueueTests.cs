@@ -13,6 +13,10 @@ using Xunit;
 
 namespace AgentState.Tests.Engine
 {
+    /// <summary>
+    /// What only the folder queue has: its layout, buckets, hints, temp files, links and Maildir names. The rules every
+    /// backend shares are tested on each of them in Postgres/WorkQueueBackendTests.
+    /// </summary>
     public sealed class WorkQueueTests : IDisposable
     {
         private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
@@ -31,44 +35,6 @@ namespace AgentState.Tests.Engine
         private static WorkItemDraft Draft(string id, int priority = 0, string payload = "{\"n\":1}") => new WorkItemDraft(id, payload) { Priority = priority };
 
         [Fact]
-        public void Items_are_claimed_highest_priority_first_and_fifo_within_a_priority()
-        {
-            FolderWorkQueue queue = Open();
-            queue.Enqueue(Draft("low-1", 1));
-            queue.Enqueue(Draft("high-1", 9));
-            queue.Enqueue(Draft("low-2", 1));
-            queue.Enqueue(Draft("high-2", 9));
-            queue.Enqueue(Draft("none", 0));
-
-            var order = new List<string>();
-            while (queue.Claim(Holder(100), Lease) is WorkItem item)
-            {
-                order.Add(item.Id);
-            }
-
-            Assert.Equal(new[] { "high-1", "high-2", "low-1", "low-2", "none" }, order);
-        }
-
-        [Fact]
-        public void A_claim_carries_the_payload_a_lease_and_one_attempt()
-        {
-            FolderWorkQueue queue = Open();
-            queue.Enqueue(new WorkItemDraft("build-42", "{\"repo\":\"x\",\"tries\":[1,2]}") { Priority = 3, MaxAttempts = 4 });
-
-            WorkItem item = queue.Claim(Holder(100), TimeSpan.FromSeconds(90))!;
-
-            Assert.Equal(WorkItemState.Claimed, item.State);
-            Assert.Equal("{\"repo\":\"x\",\"tries\":[1,2]}", item.PayloadJson);
-            Assert.Equal(3, item.Priority);
-            Assert.Equal(4, item.MaxAttempts);
-            Assert.Equal(1, item.Attempts);
-            Assert.Equal(100, item.HolderProcessId);
-            Assert.Equal(_now.AddSeconds(90), item.LeaseExpires);
-            Assert.False(string.IsNullOrEmpty(item.LeaseToken));
-            Assert.Null(queue.Claim(Holder(101), Lease));
-        }
-
-        [Fact]
         public void Sequence_numbers_keep_rising_across_producers_sharing_the_folder()
         {
             var seen = new List<long>();
@@ -79,28 +45,6 @@ namespace AgentState.Tests.Engine
 
             Assert.Equal(new long[] { 1, 2, 3, 4, 5, 6 }, seen);
             Assert.Equal(new[] { "000000000006" }, Directory.GetFiles(Path.Combine(QueuePath, "seq")).Select(Path.GetFileName));
-        }
-
-        [Fact]
-        public void Position_counts_the_items_claimed_before_this_one()
-        {
-            FolderWorkQueue queue = Open();
-            queue.Enqueue(Draft("a", 1));
-            queue.Enqueue(Draft("b", 1));
-            queue.Enqueue(Draft("urgent", 5));
-            queue.Enqueue(Draft("c", 1));
-
-            Assert.Equal(1, queue.Position("urgent").Position);
-            Assert.Equal(2, queue.Position("a").Position);
-            Assert.Equal(4, queue.Position("c").Position);
-
-            queue.Claim(Holder(100), Lease);
-
-            WorkItemPosition claimed = queue.Position("urgent");
-            Assert.Equal(WorkItemState.Claimed, claimed.State);
-            Assert.Null(claimed.Position);
-            Assert.Equal(3, queue.Position("c").Position);
-            Assert.Throws<WorkItemNotFoundException>(() => queue.Position("nobody"));
         }
 
         [Fact]
@@ -168,20 +112,6 @@ namespace AgentState.Tests.Engine
         }
 
         [Fact]
-        public void An_item_is_not_claimed_before_its_not_before_time()
-        {
-            FolderWorkQueue queue = Open();
-            queue.Enqueue(new WorkItemDraft("later", "1") { NotBefore = _now.AddMinutes(10) });
-            queue.Enqueue(Draft("now"));
-
-            Assert.Equal("now", queue.Claim(Holder(100), Lease)!.Id);
-            Assert.Null(queue.Claim(Holder(100), Lease));
-
-            _now = _now.AddMinutes(10);
-            Assert.Equal("later", queue.Claim(Holder(100), Lease)!.Id);
-        }
-
-        [Fact]
         public void At_capacity_enqueue_fails_clearly_and_leaves_nothing_behind()
         {
             FolderWorkQueue queue = Open();
@@ -195,76 +125,6 @@ namespace AgentState.Tests.Engine
             Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(QueuePath, "tmp")));
             Assert.False(File.Exists(Path.Combine(QueuePath, "ids", "c")));
             Assert.Equal(2, queue.Count()[WorkItemState.Queued]);
-        }
-
-        [Fact]
-        public void Claimed_items_count_against_capacity_and_completed_ones_do_not()
-        {
-            FolderWorkQueue queue = Open();
-            queue.Enqueue(Draft("a"), capacity: 1);
-            WorkItem claimed = queue.Claim(Holder(100), Lease)!;
-            Assert.Throws<WorkQueueFullException>(() => queue.Enqueue(Draft("b"), capacity: 1));
-
-            queue.Complete(claimed.Id, claimed.LeaseToken!);
-
-            Assert.Equal("b", queue.Enqueue(Draft("b"), capacity: 1).Id);
-        }
-
-        [Fact]
-        public async Task A_full_queue_makes_enqueue_wait_until_room_is_made()
-        {
-            FolderWorkQueue queue = Open();
-            queue.Enqueue(Draft("a"), capacity: 1);
-            WorkItem claimed = queue.Claim(Holder(100), Lease)!;
-
-            Task<WorkItem> waiting = Task.Run(() => queue.Enqueue(Draft("b"), capacity: 1, capacityWait: TimeSpan.FromMinutes(5)));
-            Assert.False(waiting.IsCompleted);
-            queue.Complete(claimed.Id, claimed.LeaseToken!);
-
-            Assert.True(await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromMinutes(2))) == waiting, "the waiting enqueue never got in");
-            Assert.Equal(WorkItemState.Queued, (await waiting).State);
-        }
-
-        [Fact]
-        public void A_renewed_lease_outlives_the_first_expiry_and_an_expired_one_returns_the_item()
-        {
-            FolderWorkQueue queue = Open();
-            queue.Enqueue(Draft("job"));
-            WorkItem first = queue.Claim(Holder(100), TimeSpan.FromMinutes(1))!;
-
-            _now = _now.AddSeconds(50);
-            WorkItem renewed = queue.Renew("job", first.LeaseToken!, TimeSpan.FromMinutes(1));
-            Assert.Equal(_now.AddMinutes(1), renewed.LeaseExpires);
-
-            _now = _now.AddSeconds(50); // past the first expiry, before the renewed one
-            Assert.Null(queue.Claim(Holder(200), Lease));
-            Assert.Equal(WorkItemState.Claimed, queue.Get("job").State);
-
-            _now = _now.AddSeconds(11); // past the renewed expiry
-            WorkItem again = queue.Claim(Holder(200), Lease)!;
-            Assert.Equal("job", again.Id);
-            Assert.Equal(2, again.Attempts);
-            Assert.Contains("lease of process 100 expired", again.LastError);
-
-            Assert.Throws<LeaseLostException>(() => queue.Complete("job", first.LeaseToken!));
-            Assert.Throws<LeaseLostException>(() => queue.Renew("job", first.LeaseToken!, Lease));
-            Assert.Equal(WorkItemState.Completed, queue.Complete("job", again.LeaseToken!).State);
-        }
-
-        [Fact]
-        public void The_item_of_a_dead_holder_returns_at_the_next_claim()
-        {
-            FolderWorkQueue queue = Open();
-            queue.Enqueue(Draft("job"));
-            queue.Claim(Holder(100), Lease);
-            Assert.Null(queue.Claim(Holder(200), Lease));
-
-            _deadPids.Add(100);
-            WorkItem again = queue.Claim(Holder(200), Lease)!;
-
-            Assert.Equal("job", again.Id);
-            Assert.Equal(2, again.Attempts);
-            Assert.Contains("process 100, died", again.LastError);
         }
 
         [Fact]
@@ -286,62 +146,6 @@ namespace AgentState.Tests.Engine
             var impostor = new LeaseHolder(me.ProcessId, me.StartTime!.Value.AddMinutes(-5), LeaseHolder.ThisHost);
 
             Assert.True(impostor.IsKnownDead());
-        }
-
-        [Fact]
-        public void Failing_returns_the_item_after_the_delay_and_past_the_maximum_it_is_a_dead_letter()
-        {
-            FolderWorkQueue queue = Open();
-            queue.Enqueue(new WorkItemDraft("flaky", "{}") { MaxAttempts = 2 });
-
-            WorkItem first = queue.Claim(Holder(100), Lease)!;
-            WorkItem back = queue.Fail("flaky", first.LeaseToken!, "network down", TimeSpan.FromSeconds(30));
-            Assert.Equal(WorkItemState.Queued, back.State);
-            Assert.Equal(_now.AddSeconds(30), back.NotBefore);
-            Assert.Null(queue.Claim(Holder(100), Lease));
-
-            _now = _now.AddSeconds(30);
-            WorkItem second = queue.Claim(Holder(100), Lease)!;
-            Assert.Equal(2, second.Attempts);
-            Assert.Equal("network down", second.LastError);
-            WorkItem dead = queue.Fail("flaky", second.LeaseToken!, "still down", TimeSpan.Zero);
-
-            Assert.Equal(WorkItemState.DeadLetter, dead.State);
-            WorkItem stored = queue.Get("flaky");
-            Assert.Equal(WorkItemState.DeadLetter, stored.State);
-            Assert.Equal("still down", stored.LastError);
-            Assert.Equal(2, stored.Attempts);
-            Assert.Equal(1, queue.Count()[WorkItemState.DeadLetter]);
-            Assert.Null(queue.Claim(Holder(100), Lease));
-        }
-
-        [Fact]
-        public void An_expired_lease_past_the_maximum_sends_the_item_to_the_dead_letters()
-        {
-            FolderWorkQueue queue = Open();
-            queue.Enqueue(new WorkItemDraft("once", "{}") { MaxAttempts = 1 });
-            queue.Claim(Holder(100), TimeSpan.FromSeconds(1));
-
-            _now = _now.AddSeconds(2);
-            Assert.Null(queue.Claim(Holder(200), Lease));
-
-            WorkItem dead = queue.Get("once");
-            Assert.Equal(WorkItemState.DeadLetter, dead.State);
-            Assert.Contains("expired", dead.LastError);
-        }
-
-        [Fact]
-        public void A_wrong_token_changes_nothing()
-        {
-            FolderWorkQueue queue = Open();
-            queue.Enqueue(Draft("job"));
-            WorkItem claim = queue.Claim(Holder(100), Lease)!;
-
-            Assert.Throws<LeaseLostException>(() => queue.Complete("job", "not-the-token"));
-            Assert.Throws<LeaseLostException>(() => queue.Fail("job", "not-the-token", "x", TimeSpan.Zero));
-            Assert.Throws<WorkItemNotFoundException>(() => queue.Complete("other", claim.LeaseToken!));
-
-            Assert.Equal(claim.Path, queue.Get("job").Path);
         }
 
         [Fact]
@@ -400,17 +204,6 @@ namespace AgentState.Tests.Engine
         }
 
         [Fact]
-        public void A_bad_payload_priority_or_maximum_is_refused_naming_the_item()
-        {
-            FolderWorkQueue queue = Open();
-
-            Assert.Contains("'job'", Assert.Throws<InvalidInputException>(() => queue.Enqueue(new WorkItemDraft("job", "{not json"))).Message);
-            Assert.Contains("priority 1000", Assert.Throws<InvalidInputException>(() => queue.Enqueue(Draft("job", 1000))).Message);
-            Assert.Contains("at least 1", Assert.Throws<InvalidInputException>(() => queue.Enqueue(new WorkItemDraft("job", "1") { MaxAttempts = 0 })).Message);
-            Assert.False(Directory.Exists(QueuePath));
-        }
-
-        [Fact]
         public void A_corrupt_item_file_becomes_a_dead_letter_and_the_next_item_is_claimed()
         {
             FolderWorkQueue queue = Open();
@@ -424,64 +217,6 @@ namespace AgentState.Tests.Engine
             Assert.Equal("broken", dead.Id);
             Assert.Contains("is not a work item", File.ReadAllText(Path.Combine(QueuePath, "errors", "000000000001.json")));
             Assert.Equal(1, queue.Count()[WorkItemState.Claimed]);
-        }
-
-        [Fact]
-        public void Concurrent_claimers_each_get_different_items_and_every_item_once()
-        {
-            FolderWorkQueue queue = Open();
-            for (int i = 0; i < 200; i++)
-            {
-                queue.Enqueue(Draft("i" + i));
-            }
-
-            var claimed = new ConcurrentBag<string>();
-            Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, worker =>
-            {
-                var mine = new FolderWorkQueue(QueuePath, TimeSpan.FromSeconds(60), () => _now, _ => false);
-                while (mine.Claim(Holder(1000 + worker), Lease) is WorkItem item)
-                {
-                    claimed.Add(item.Id);
-                    mine.Complete(item.Id, item.LeaseToken!);
-                }
-            });
-
-            Assert.Equal(200, claimed.Count);
-            Assert.Equal(200, claimed.Distinct().Count());
-            Assert.Equal(200, queue.Count()[WorkItemState.Completed]);
-            Assert.Equal(0, queue.Count()[WorkItemState.Queued]);
-        }
-
-        [Fact]
-        public void List_and_count_report_every_state_in_fifo_order()
-        {
-            FolderWorkQueue queue = Open();
-            foreach (string id in new[] { "a", "b", "c", "d" })
-            {
-                queue.Enqueue(Draft(id));
-            }
-
-            WorkItem a = queue.Claim(Holder(100), Lease)!;
-            queue.Complete("a", a.LeaseToken!);
-            queue.Claim(Holder(100), Lease);
-
-            IReadOnlyDictionary<WorkItemState, int> counts = queue.Count();
-            Assert.Equal(2, counts[WorkItemState.Queued]);
-            Assert.Equal(1, counts[WorkItemState.Claimed]);
-            Assert.Equal(1, counts[WorkItemState.Completed]);
-            Assert.Equal(0, counts[WorkItemState.DeadLetter]);
-            Assert.Equal(new[] { "c:Queued", "d:Queued", "b:Claimed", "a:Completed" }, queue.List().Select(i => i.Id + ":" + i.State));
-            Assert.All(queue.List(), i => Assert.Equal("{\"n\":1}", i.PayloadJson));
-        }
-
-        [Fact]
-        public void Reading_a_queue_that_does_not_exist_is_a_clear_error_and_creates_nothing()
-        {
-            FolderWorkQueue queue = Open();
-
-            Assert.Contains("does not exist", Assert.Throws<DirectoryNotFoundException>(() => queue.Count()).Message);
-            Assert.Throws<DirectoryNotFoundException>(() => queue.List().ToList());
-            Assert.False(Directory.Exists(QueuePath));
         }
 
         [Fact]

@@ -43,9 +43,9 @@ namespace AgentState.Tests.Postgres
             string first = Backend.Initialize(_postgres.Server.ConnectionString, options);
             string second = Backend.Initialize(_postgres.Server.ConnectionString, options);
 
-            Assert.StartsWith($"Created the schema '{schema}' at version 1.", first);
-            Assert.StartsWith($"The schema '{schema}' is at version 1 already; nothing to do.", second);
-            Assert.Equal(1, Scalar($"SELECT count(*) FROM {schema}.schema_version"));
+            Assert.StartsWith($"Created the schema '{schema}' at version 2.", first);
+            Assert.StartsWith($"The schema '{schema}' is at version 2 already; nothing to do.", second);
+            Assert.Equal(2, Scalar($"SELECT count(*) FROM {schema}.schema_version"));
             Assert.Equal(1, Scalar($"SELECT count(*) FROM pg_indexes WHERE schemaname = '{schema}' AND indexname = 'agent_state_liveness'"));
         }
 
@@ -59,8 +59,8 @@ namespace AgentState.Tests.Postgres
             IAgentStateStore store = Backend.OpenAgentStates(_postgres.Server.ConnectionString, new StoreOpenOptions { Schema = schema, Initialize = true });
             var refused = Assert.Throws<StoreSchemaException>(() => store.Scan().ToList());
 
-            Assert.Contains("version 99, newer than this module knows (1)", refused.Message);
-            Assert.Equal(2, Scalar($"SELECT count(*) FROM {schema}.schema_version"));
+            Assert.Contains("version 99, newer than this module knows (2)", refused.Message);
+            Assert.Equal(3, Scalar($"SELECT count(*) FROM {schema}.schema_version"));
         }
 
         [PostgresFact]
@@ -71,7 +71,7 @@ namespace AgentState.Tests.Postgres
                 Backend.OpenAgentStates(_postgres.Server.ConnectionString + ";Application Name=init" + i, new StoreOpenOptions { Schema = schema, Initialize = true })
                     .Create(new AgentStateDraft("a" + i, "n", "L1")));
 
-            Assert.Equal(1, Scalar($"SELECT count(*) FROM {schema}.schema_version"));
+            Assert.Equal(2, Scalar($"SELECT count(*) FROM {schema}.schema_version"));
             Assert.Equal(6, Scalar($"SELECT count(*) FROM {schema}.agent_state"));
         }
 

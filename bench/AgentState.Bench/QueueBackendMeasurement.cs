@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using AgentState.Queue;
+using AgentState.Stores;
+using Npgsql;
+
+namespace AgentState.Bench
+{
+    /// <summary>
+    /// <c>queue-backends &lt;postgres connection&gt; [iterations] [items]</c>: per-operation latency of enqueue, claim and
+    /// complete on the folder queue (durable: fsync of file and folder) and the PostgreSQL queue in the same run, then the
+    /// throughput of 8 consumers (threads, each with its own queue object, and for PostgreSQL its own connections)
+    /// claiming and completing <c>items</c> items on each. A whole-process measurement, because the PostgreSQL half needs
+    /// a server that BenchmarkDotNet's child processes would have to be told about.
+    /// </summary>
+    internal static class QueueBackendMeasurement
+    {
+        private const int Consumers = 8;
+
+        public static int Run(string[] args)
+        {
+            if (args.Length < 2)
+            {
+                Console.Error.WriteLine("usage: queue-backends <postgres connection string> [iterations (default 1000)] [items for throughput (default 10000)]");
+                return 2;
+            }
+
+            // As the CLI does: the engine opens PostgreSQL stores only through a registered backend.
+            AgentStores.UsePostgres(() => new Postgres.PostgresBackend());
+            string connection = args[1];
+            int iterations = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
+            int items = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 10_000;
+            string schema = "benchq" + Guid.NewGuid().ToString("n").Substring(0, 8);
+            string folder = Path.Combine(Path.GetTempPath(), "agentstate-bench-" + Guid.NewGuid().ToString("n"));
+            Console.WriteLine("load average at the start: " + LoadAverage());
+            try
+            {
+                var backends = new (string Name, Func<string, IWorkQueue> Open)[]
+                {
+                    ("folder (durable)", _ => WorkQueues.Open(StoreLocator.Folder(Path.Combine(folder, "latency")))),
+                    ("PostgreSQL", client => WorkQueues.Open(StoreLocator.Parse(connection + ";Schema=" + schema + ";Application Name=" + client, "/"), new StoreOpenOptions { Initialize = true })),
+                };
+
+                Console.WriteLine("| Backend | Operation | Calls | Median | p95 |");
+                Console.WriteLine("|---|---|---:|---:|---:|");
+                LeaseHolder me = LeaseHolder.Current;
+                foreach ((string name, Func<string, IWorkQueue> open) in backends)
+                {
+                    IWorkQueue queue = open("latency");
+                    Report(name, "enqueue", Time(iterations, i => queue.Enqueue(new WorkItemDraft("l" + i, "{\"n\":" + i + "}"))));
+                    var claimed = new WorkItem[iterations];
+                    Report(name, "claim", Time(iterations, i => claimed[i] = queue.Claim(me, TimeSpan.FromMinutes(5)) ?? throw new InvalidOperationException("the queue ran dry")));
+                    Report(name, "complete", Time(iterations, i => queue.Complete(claimed[i].Id, claimed[i].LeaseToken!)));
+                    for (int i = 0; i < iterations; i++)
+                    {
+                        queue.Enqueue(new WorkItemDraft("c" + i, "{\"n\":" + i + "}"));
+                    }
+
+                    Report(name, "claim + complete", Time(iterations, _ =>
+                    {
+                        WorkItem item = queue.Claim(me, TimeSpan.FromMinutes(5)) ?? throw new InvalidOperationException("the queue ran dry");
+                        queue.Complete(item.Id, item.LeaseToken!);
+                    }));
+                }
+
+                Console.WriteLine();
+                Throughput("folder (durable)", items, client => WorkQueues.Open(StoreLocator.Folder(Path.Combine(folder, "throughput"))));
+                Throughput("PostgreSQL", items, client => WorkQueues.Open(StoreLocator.Parse(connection + ";Schema=" + schema + ";Application Name=" + client, "/"), new StoreOpenOptions { Initialize = true }));
+                Console.WriteLine("load average at the end: " + LoadAverage());
+                return 0;
+            }
+            finally
+            {
+                if (Directory.Exists(folder))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+
+                using var c = new NpgsqlConnection(connection);
+                c.Open();
+                using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", c);
+                drop.ExecuteNonQuery();
+            }
+        }
+
+        /// <summary>Enqueues <paramref name="items"/> (not timed), then times 8 consumers claiming and completing them all.</summary>
+        private static void Throughput(string name, int items, Func<string, IWorkQueue> open)
+        {
+            IWorkQueue producer = open("producer");
+            for (int i = 0; i < items; i++)
+            {
+                producer.Enqueue(new WorkItemDraft("t" + i, "{\"n\":" + i + "}"));
+            }
+
+            int done = 0;
+            LeaseHolder me = LeaseHolder.Current;
+            var queues = Enumerable.Range(0, Consumers).Select(c => open("consumer" + c)).ToArray();
+            foreach (IWorkQueue queue in queues)
+            {
+                queue.Count(); // opened (and, for PostgreSQL, a pooled connection made) before the clock starts
+            }
+
+            using var start = new ManualResetEventSlim();
+            var threads = queues.Select(queue => new Thread(() =>
+            {
+                start.Wait();
+                while (queue.Claim(me, TimeSpan.FromMinutes(5)) is WorkItem item)
+                {
+                    queue.Complete(item.Id, item.LeaseToken!);
+                    Interlocked.Increment(ref done);
+                }
+            })).ToArray();
+            foreach (Thread thread in threads)
+            {
+                thread.Start();
+            }
+
+            var watch = Stopwatch.StartNew();
+            start.Set();
+            foreach (Thread thread in threads)
+            {
+                thread.Join();
+            }
+
+            watch.Stop();
+            int completed = producer.Count()[WorkItemState.Completed];
+            Console.WriteLine($"{name}: {Consumers} consumers claimed and completed {done:N0} items ({completed:N0} completed in the queue) in {watch.Elapsed.TotalSeconds:0.00} s: " +
+                $"{(done / watch.Elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture)} claims+completes/s.");
+        }
+
+        private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "(unknown)";
+
+        private static List<double> Time(int iterations, Action<int> call)
+        {
+            var times = new List<double>(iterations);
+            for (int i = 0; i < iterations; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                call(i);
+                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds * 1000);
+            }
+
+            times.Sort();
+            return times;
+        }
+
+        private static void Report(string backend, string operation, List<double> microseconds) =>
+            Console.WriteLine($"| {backend} | {operation} | {microseconds.Count} | {Us(microseconds[microseconds.Count / 2])} | {Us(microseconds[(int)(microseconds.Count * 0.95)])} |");
+
+        private static string Us(double value) => value.ToString("N0", CultureInfo.InvariantCulture) + " us";
+    }
+}

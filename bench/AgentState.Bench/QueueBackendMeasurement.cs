@@ -69,8 +69,9 @@ namespace AgentState.Bench
                 }
 
                 Console.WriteLine();
-                Throughput("folder (durable)", items, client => WorkQueues.Open(StoreLocator.Folder(Path.Combine(folder, "throughput"))));
-                Throughput("PostgreSQL", items, client => WorkQueues.Open(StoreLocator.Parse(connection + ";Schema=" + schema + ";Application Name=" + client, "/"), new StoreOpenOptions { Initialize = true }));
+                Throughput("folder (durable)", items, client => WorkQueues.Open(StoreLocator.Folder(Path.Combine(folder, "throughput"))), null);
+                int? postmaster = Postmaster(connection);
+                Throughput("PostgreSQL", items, postmaster, client => WorkQueues.Open(StoreLocator.Parse(connection + ";Schema=" + schema + ";Application Name=" + client, "/"), new StoreOpenOptions { Initialize = true }));
                 Console.WriteLine("load average at the end: " + LoadAverage());
                 return 0;
             }
@@ -89,7 +90,9 @@ namespace AgentState.Bench
         }
 
         /// <summary>Enqueues <paramref name="items"/> (not timed), then times 8 consumers claiming and completing them all.</summary>
-        private static void Throughput(string name, int items, Func<string, IWorkQueue> open)
+        private static void Throughput(string name, int items, Func<string, IWorkQueue> open, int? postmaster) => Throughput(name, items, postmaster, open);
+
+        private static void Throughput(string name, int items, int? postmaster, Func<string, IWorkQueue> open)
         {
             IWorkQueue producer = open("producer");
             for (int i = 0; i < items; i++)
@@ -120,6 +123,9 @@ namespace AgentState.Bench
                 thread.Start();
             }
 
+            using Process self = Process.GetCurrentProcess();
+            TimeSpan clientCpu = self.TotalProcessorTime;
+            double serverCpu = postmaster is int p0 ? ServerCpuMs(p0) : 0;
             var watch = Stopwatch.StartNew();
             start.Set();
             foreach (Thread thread in threads)
@@ -128,10 +134,69 @@ namespace AgentState.Bench
             }
 
             watch.Stop();
+            self.Refresh();
+            double clientMs = (self.TotalProcessorTime - clientCpu).TotalMilliseconds;
+            double serverMs = postmaster is int p1 ? ServerCpuMs(p1) - serverCpu : 0;
             int completed = producer.Count()[WorkItemState.Completed];
             Console.WriteLine($"{name}: {Consumers} consumers claimed and completed {done:N0} items ({completed:N0} completed in the queue) in {watch.Elapsed.TotalSeconds:0.00} s: " +
-                $"{(done / watch.Elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture)} claims+completes/s.");
+                $"{(done / watch.Elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture)} claims+completes/s. " +
+                $"CPU per item: {(clientMs / done).ToString("0.000", CultureInfo.InvariantCulture)} ms in this process" +
+                (postmaster == null ? "." : $", {(serverMs / done).ToString("0.000", CultureInfo.InvariantCulture)} ms in the server's processes."));
         }
+
+        /// <summary>The local server's postmaster (the parent of this connection's backend); null when it is not on this machine.</summary>
+        private static int? Postmaster(string connection)
+        {
+            using var c = new NpgsqlConnection(connection);
+            c.Open();
+            using var command = new NpgsqlCommand("SELECT pg_backend_pid()", c);
+            int backend = (int)command.ExecuteScalar()!;
+            string stat = "/proc/" + backend.ToString(CultureInfo.InvariantCulture) + "/stat";
+            return File.Exists(stat) ? int.Parse(Fields(File.ReadAllText(stat))[1], CultureInfo.InvariantCulture) : (int?)null;
+        }
+
+        /// <summary>
+        /// CPU time of the postmaster and its children, living (utime + stime) and reaped (cutime + cstime), in ms: what the
+        /// server spent, the other builds on this machine excluded.
+        /// </summary>
+        private static double ServerCpuMs(int postmaster)
+        {
+            double ticks = 0;
+            foreach (string dir in Directory.EnumerateDirectories("/proc"))
+            {
+                string stat = Path.Combine(dir, "stat");
+                string[] f;
+                try
+                {
+                    f = Fields(File.ReadAllText(stat));
+                }
+                catch (IOException)
+                {
+                    continue;
+                }
+                catch (UnauthorizedAccessException)
+                {
+                    continue;
+                }
+
+                if (!int.TryParse(Path.GetFileName(dir), out int pid) || (pid != postmaster && f[1] != postmaster.ToString(CultureInfo.InvariantCulture)))
+                {
+                    continue;
+                }
+
+                // After "pid (comm)": state ppid ... utime(14) stime(15) cutime(16) cstime(17), numbered from the state as 0.
+                ticks += double.Parse(f[11], CultureInfo.InvariantCulture) + double.Parse(f[12], CultureInfo.InvariantCulture);
+                if (pid == postmaster)
+                {
+                    ticks += double.Parse(f[13], CultureInfo.InvariantCulture) + double.Parse(f[14], CultureInfo.InvariantCulture);
+                }
+            }
+
+            return ticks * 10; // USER_HZ is 100 on Linux
+        }
+
+        /// <summary>The fields of /proc/pid/stat after the command name (which may hold spaces): state, ppid, ...</summary>
+        private static string[] Fields(string stat) => stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
 
         private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "(unknown)";
 

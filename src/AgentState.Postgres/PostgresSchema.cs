@@ -38,6 +38,9 @@ CREATE INDEX agent_state_finished ON {0}.agent_state (finished_at) WHERE finishe
 CREATE INDEX agent_state_last_updated ON {0}.agent_state (last_updated);
 CREATE INDEX agent_state_liveness ON {0}.agent_state (host, heartbeat);
 "),
+            // The queue's items. The trigger notifies in the transaction that changes an item, whoever makes the change
+            // (a claim's sweep, a fail, another version of this module), so that waiters LISTENing wake when it commits.
+            // The payload's own text is kept beside the jsonb, which keeps neither key order nor spacing.
             (2, "work_queue: jsonb items with indexed state, priority, sequence, due time, lease and holder", @"
 CREATE TABLE {0}.work_queue (
     item_id       text PRIMARY KEY,

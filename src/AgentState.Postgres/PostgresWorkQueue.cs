@@ -180,7 +180,7 @@ RETURNING {Row}", connection, transaction);
                         WorkItem? claimed = SweepAndClaim(connection, transaction, holder, lease);
                         if (claimed == null && wait > TimeSpan.Zero)
                         {
-                            nextChange = NextChange(connection, transaction);
+                            nextChange = NextChange(connection, transaction, holder);
                         }
 
                         return claimed;
@@ -440,17 +440,21 @@ RETURNING {Row}";
 
         /// <summary>
         /// How long until something here could become claimable without a notification: the next not-before time or
-        /// lease expiry, and, while a process on this host holds a claim, a second (its death notifies nobody).
+        /// lease expiry, and, while another process on this host holds a claim, a second (its death notifies nobody; the
+        /// waiter's own claims cannot die while it waits).
         /// </summary>
-        private TimeSpan? NextChange(NpgsqlConnection connection, NpgsqlTransaction transaction)
+        private TimeSpan? NextChange(NpgsqlConnection connection, NpgsqlTransaction transaction, LeaseHolder holder)
         {
             using var command = new NpgsqlCommand(
                 $@"SELECT extract(epoch FROM least(
     (SELECT min(due_at) FROM {_table} WHERE state = 'queued' AND due_at > {Now}),
     (SELECT min(lease_expires) FROM {_table} WHERE state = 'claimed')) - {Now})::float8,
-  EXISTS (SELECT 1 FROM {_table} WHERE state = 'claimed' AND holder_host = @host)", connection, transaction);
+  EXISTS (SELECT 1 FROM {_table} WHERE state = 'claimed' AND holder_host = @host AND NOT (holder_pid = @pid AND coalesce(holder_start, 0) = @start))",
+                connection, transaction);
             AddNow(command);
             command.Parameters.AddWithValue("host", LeaseHolder.ThisHost);
+            command.Parameters.AddWithValue("pid", holder.ProcessId);
+            command.Parameters.AddWithValue("start", holder.StartTime?.UtcTicks ?? 0L);
             using NpgsqlDataReader reader = command.ExecuteReader();
             reader.Read();
             TimeSpan? next = reader.IsDBNull(0) ? (TimeSpan?)null : TimeSpan.FromSeconds(Math.Max(0.01, reader.GetDouble(0)));

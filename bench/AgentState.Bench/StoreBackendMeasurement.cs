@@ -27,6 +27,7 @@ namespace AgentState.Bench
             }
 
             string connection = args[1];
+            AgentStores.UsePostgres(() => new Postgres.PostgresBackend());
             int iterations = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 2000;
             string schema = "bench" + Guid.NewGuid().ToString("n").Substring(0, 8);
             string folder = Path.Combine(Path.GetTempPath(), "agentstate-bench-" + Guid.NewGuid().ToString("n"));

@@ -41,7 +41,7 @@ namespace AgentState.Postgres
 
         internal PostgresWorkQueue(PostgresAddress address, StoreOpenOptions options)
         {
-            _gateway = new PostgresGateway(address, options.RetryFor);
+            _gateway = new PostgresGateway(address, options.RetryFor, options.Retrying);
             _table = address.Schema + ".work_queue";
             _clock = options.Clock;
             _isDead = options.LeaseHolderIsDead ?? (holder => holder.IsKnownDead());

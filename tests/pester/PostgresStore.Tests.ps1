@@ -96,15 +96,19 @@ Describe 'A PostgreSQL store that cannot be reached' {
     It 'is a StoreUnavailable error naming the store, with nothing changed, and -Verbose tells each retry while it waits' -Skip:(-not $IsCoreCLR) {
         $env:AGENTSTATE_STORE_INIT = '1'
         try {
-            $nowhere = "Host=/tmp/as-pg-nowhere-$([guid]::NewGuid().ToString('n'));Username=x;Timeout=1;Command Timeout=1"
+            $nowhere = "Host=/tmp/as-pg-nowhere-$([guid]::NewGuid().ToString('n'));Username=x;Password=s3cret-pw;Timeout=1;Command Timeout=1"
             # A server that does not answer is tried again for 30 s (it may be restarting), then reported.
             $said = New-AgentState a1 -Name n -Type L1 -Store $nowhere -Verbose -ErrorVariable err -ErrorAction SilentlyContinue 4>&1
             $err[0].FullyQualifiedErrorId | Should -Be 'StoreUnavailable,AgentState.Commands.NewAgentStateCommand'
             $err[0].Exception.Message | Should -Match 'Nothing was changed\.$'
+            # Neither the error nor its target shows the password the connection held.
+            "$($err[0].TargetObject)" | Should -Not -Match 's3cret-pw'
+            $err[0].Exception.Message | Should -Not -Match 's3cret-pw'
             # While it waits, -Verbose says why the command seems to hang.
             $retries = @($said | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match 'did not answer' })
             $retries.Count | Should -BeGreaterThan 1 -Because "each retry is told on the verbose stream; it said: $($said -join ' | ')"
             $retries[0].Message | Should -Match "^The PostgreSQL store 'postgresql://x@[^']*' did not answer \(.+\); nothing was committed, so trying to .+ again in 0\.05 s\.$"
+            ($said | ForEach-Object { "$_" }) -join ' ' | Should -Not -Match 's3cret-pw'
         }
         finally {
             Remove-Item Env:AGENTSTATE_STORE_INIT -ErrorAction SilentlyContinue

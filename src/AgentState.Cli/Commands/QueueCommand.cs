@@ -64,6 +64,7 @@ namespace AgentState.Cli.Commands
                     return WorkQueues.Open(WorkQueues.Resolve(store ?? queue, Environment.CurrentDirectory), new StoreOpenOptions
                     {
                         Initialize = parsed.GetValue(InitOption) || StoreOpenOptions.InitializeFromEnvironment(),
+                        Retrying = StoreOptions.TellRetry,
                     });
                 }
                 catch (ArgumentException ex)

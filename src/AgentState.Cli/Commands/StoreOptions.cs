@@ -65,8 +65,7 @@ namespace AgentState.Cli.Commands
                 {
                     LockTimeout = TimeSpan.FromSeconds(lockTimeoutSeconds),
                     Initialize = init || StoreOpenOptions.InitializeFromEnvironment(),
-                    // A command that seems to hang while the server restarts says why, on stderr, away from its output.
-                    Retrying = message => Console.Error.WriteLine("agentstate: " + message),
+                    Retrying = TellRetry,
                 });
             }
             catch (ArgumentException ex)
@@ -74,6 +73,9 @@ namespace AgentState.Cli.Commands
                 throw new UsageException(ex.Message);
             }
         }
+
+        /// <summary>A command that seems to hang while the server restarts says why, on stderr, away from its output.</summary>
+        public static void TellRetry(string message) => Console.Error.WriteLine("agentstate: " + message);
 
         /// <summary>Where an agent's record is or would be: its state file, or the store's location and its id.</summary>
         public static string PlaceOf(IAgentStateStore store, string agentId) =>

@@ -21,16 +21,25 @@ namespace AgentState.Commands.Infrastructure
         {
             string? given = !string.IsNullOrEmpty(store) ? store : !string.IsNullOrEmpty(root) ? root : Environment.GetEnvironmentVariable(StoreLocator.StoreVariable);
             IAgentStateStore opened;
+
+            // Never the connection text as an error's target: it may hold a password.
+            string? target = !string.IsNullOrEmpty(given) && StoreLocator.IsPostgres(given!) ? "PostgreSQL store" : given;
             try
             {
                 if (!string.IsNullOrEmpty(given) && StoreLocator.IsPostgres(given!))
                 {
                     PostgresBackendLoader.Register();
-                    opened = AgentStores.Open(StoreLocator.Parse(given!, string.Empty), new StoreOpenOptions
+
+                    // A piped record's Root is its store's location without the password: opened with the connection this
+                    // session gave for it, as the queue cmdlets do.
+                    StoreLocator locator = StoreLocator.Parse(GivenConnections.Recall(given!), string.Empty);
+                    opened = AgentStores.Open(locator, new StoreOpenOptions
                     {
                         Initialize = StoreOpenOptions.InitializeFromEnvironment(),
                         Retrying = cmdlet.WriteVerbose,
                     });
+                    GivenConnections.Remember(opened.Location, locator.Text);
+                    target = opened.Location;
                 }
                 else
                 {
@@ -52,15 +61,15 @@ namespace AgentState.Commands.Infrastructure
             }
             catch (StoreBackendUnavailableException ex)
             {
-                cmdlet.WriteError(new ErrorRecord(ex, "StoreBackendUnavailable", ErrorCategory.NotImplemented, given));
+                cmdlet.WriteError(new ErrorRecord(ex, "StoreBackendUnavailable", ErrorCategory.NotImplemented, target));
                 return null;
             }
             catch (ArgumentException ex)
             {
-                cmdlet.WriteError(new ErrorRecord(new PSArgumentException(ex.Message, ex), "InvalidStore", ErrorCategory.InvalidArgument, given));
+                cmdlet.WriteError(new ErrorRecord(new PSArgumentException(ex.Message, ex), "InvalidStore", ErrorCategory.InvalidArgument, target));
                 return null;
             }
-            catch (Exception ex) when (EngineErrors.For(ex, given ?? string.Empty) is ErrorRecord error)
+            catch (Exception ex) when (EngineErrors.For(ex, target ?? string.Empty) is ErrorRecord error)
             {
                 cmdlet.WriteError(error);
                 return null;

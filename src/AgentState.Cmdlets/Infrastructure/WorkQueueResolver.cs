@@ -56,7 +56,11 @@ namespace AgentState.Commands.Infrastructure
                     return before.Queue;
                 }
 
-                IWorkQueue opened = WorkQueues.Open(locator, new StoreOpenOptions { Initialize = StoreOpenOptions.InitializeFromEnvironment() });
+                IWorkQueue opened = WorkQueues.Open(locator, new StoreOpenOptions
+                {
+                    Initialize = StoreOpenOptions.InitializeFromEnvironment(),
+                    Retrying = cmdlet.WriteVerbose,
+                });
                 if (locator.Kind == StoreKind.Postgres)
                 {
                     GivenConnections.Remember(opened.Location, locator.Text);

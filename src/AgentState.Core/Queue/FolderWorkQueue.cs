@@ -57,15 +57,6 @@ namespace AgentState.Queue
         /// <inheritdoc/>
         public string Location { get; }
 
-        /// <summary><c>-Queue</c>, else <c>$AGENTSTATE_QUEUE</c>, else <c>./.agentstate/queue</c> under <paramref name="currentFolder"/>.</summary>
-        public static string DefaultPath(string currentFolder)
-        {
-            string? fromEnvironment = Environment.GetEnvironmentVariable("AGENTSTATE_QUEUE");
-            return string.IsNullOrEmpty(fromEnvironment)
-                ? System.IO.Path.Combine(currentFolder, ".agentstate", "queue")
-                : System.IO.Path.GetFullPath(System.IO.Path.Combine(currentFolder, fromEnvironment));
-        }
-
         /// <inheritdoc/>
         public WorkItem Enqueue(WorkItemDraft draft, int? capacity = null, TimeSpan capacityWait = default, CancellationToken cancellation = default)
         {

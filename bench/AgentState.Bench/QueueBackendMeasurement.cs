@@ -52,16 +52,16 @@ namespace AgentState.Bench
                 foreach ((string name, Func<string, IWorkQueue> open) in backends)
                 {
                     IWorkQueue queue = open("latency");
-                    Report(name, "enqueue", Time(iterations, i => queue.Enqueue(new WorkItemDraft("l" + i, "{\"n\":" + i + "}"))));
+                    LatencyTable.Report(name, "enqueue", LatencyTable.Time(iterations, i => queue.Enqueue(new WorkItemDraft("l" + i, "{\"n\":" + i + "}"))));
                     var claimed = new WorkItem[iterations];
-                    Report(name, "claim", Time(iterations, i => claimed[i] = queue.Claim(me, TimeSpan.FromMinutes(5)) ?? throw new InvalidOperationException("the queue ran dry")));
-                    Report(name, "complete", Time(iterations, i => queue.Complete(claimed[i].Id, claimed[i].LeaseToken!)));
+                    LatencyTable.Report(name, "claim", LatencyTable.Time(iterations, i => claimed[i] = queue.Claim(me, TimeSpan.FromMinutes(5)) ?? throw new InvalidOperationException("the queue ran dry")));
+                    LatencyTable.Report(name, "complete", LatencyTable.Time(iterations, i => queue.Complete(claimed[i].Id, claimed[i].LeaseToken!)));
                     for (int i = 0; i < iterations; i++)
                     {
                         queue.Enqueue(new WorkItemDraft("c" + i, "{\"n\":" + i + "}"));
                     }
 
-                    Report(name, "claim + complete", Time(iterations, _ =>
+                    LatencyTable.Report(name, "claim + complete", LatencyTable.Time(iterations, _ =>
                     {
                         WorkItem item = queue.Claim(me, TimeSpan.FromMinutes(5)) ?? throw new InvalidOperationException("the queue ran dry");
                         queue.Complete(item.Id, item.LeaseToken!);
@@ -199,24 +199,5 @@ namespace AgentState.Bench
         private static string[] Fields(string stat) => stat.Substring(stat.LastIndexOf(')') + 2).Split(' ');
 
         private static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "(unknown)";
-
-        private static List<double> Time(int iterations, Action<int> call)
-        {
-            var times = new List<double>(iterations);
-            for (int i = 0; i < iterations; i++)
-            {
-                long start = Stopwatch.GetTimestamp();
-                call(i);
-                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds * 1000);
-            }
-
-            times.Sort();
-            return times;
-        }
-
-        private static void Report(string backend, string operation, List<double> microseconds) =>
-            Console.WriteLine($"| {backend} | {operation} | {microseconds.Count} | {Us(microseconds[microseconds.Count / 2])} | {Us(microseconds[(int)(microseconds.Count * 0.95)])} |");
-
-        private static string Us(double value) => value.ToString("N0", CultureInfo.InvariantCulture) + " us";
     }
 }

@@ -44,8 +44,8 @@ namespace AgentState.Bench
                 foreach ((string name, IAgentStateStore store) in stores)
                 {
                     store.Create(new AgentStateDraft("bench.0", "warm-up", "L2"), overwrite: true);
-                    Report(name, "save (create, overwrite)", Time(iterations, i => store.Create(new AgentStateDraft("bench." + (i % 50), "Bench agent", "L2") { Status = AgentStatus.Running }, overwrite: true)));
-                    Report(name, "update (progress, under the lock)", Time(iterations, i => store.Update("bench." + (i % 50), new AgentStateChange { Progress = i % 100 })));
+                    LatencyTable.Report(name, "save (create, overwrite)", LatencyTable.Time(iterations, i => store.Create(new AgentStateDraft("bench." + (i % 50), "Bench agent", "L2") { Status = AgentStatus.Running }, overwrite: true)));
+                    LatencyTable.Report(name, "update (progress, under the lock)", LatencyTable.Time(iterations, i => store.Update("bench." + (i % 50), new AgentStateChange { Progress = i % 100 })));
                 }
 
                 Summary(connection, schema, stores[1].Store);
@@ -99,24 +99,5 @@ ANALYZE {schema}.agent_state;", c);
             Console.WriteLine($"Recovery summary of {summary!.Total:N0} agents ({summary.Incomplete:N0} incomplete) in PostgreSQL, 10 calls: " +
                 $"median {runs[runs.Count / 2].ToString("0.0", CultureInfo.InvariantCulture)} ms, slowest {runs[runs.Count - 1].ToString("0.0", CultureInfo.InvariantCulture)} ms.");
         }
-
-        private static List<double> Time(int iterations, Action<int> call)
-        {
-            var times = new List<double>(iterations);
-            for (int i = 0; i < iterations; i++)
-            {
-                long start = Stopwatch.GetTimestamp();
-                call(i);
-                times.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds * 1000);
-            }
-
-            times.Sort();
-            return times;
-        }
-
-        private static void Report(string backend, string operation, List<double> microseconds) =>
-            Console.WriteLine($"| {backend} | {operation} | {microseconds.Count} | {Us(microseconds[microseconds.Count / 2])} | {Us(microseconds[(int)(microseconds.Count * 0.95)])} |");
-
-        private static string Us(double value) => value.ToString("N0", CultureInfo.InvariantCulture) + " us";
     }
 }

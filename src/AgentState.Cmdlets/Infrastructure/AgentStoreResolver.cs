@@ -59,14 +59,9 @@ namespace AgentState.Commands.Infrastructure
                     opened.ThrowIfMissing();
                 }
             }
-            catch (StoreBackendUnavailableException ex)
+            catch (Exception ex) when (StoreOpenErrors.For(ex, target) is ErrorRecord error)
             {
-                cmdlet.WriteError(new ErrorRecord(ex, "StoreBackendUnavailable", ErrorCategory.NotImplemented, target));
-                return null;
-            }
-            catch (ArgumentException ex)
-            {
-                cmdlet.WriteError(new ErrorRecord(new PSArgumentException(ex.Message, ex), "InvalidStore", ErrorCategory.InvalidArgument, target));
+                cmdlet.WriteError(error);
                 return null;
             }
             catch (Exception ex) when (EngineErrors.For(ex, target ?? string.Empty) is ErrorRecord error)

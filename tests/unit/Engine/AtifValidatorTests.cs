@@ -118,6 +118,14 @@ namespace AgentState.Tests.Engine
         public void Timestamps_are_taken_as_pythons_fromisoformat_takes_them(string text, bool valid) =>
             Assert.Equal(valid, AtifSchema.IsTimestamp(text));
 
+        [Theory]
+        [InlineData("ATIF-v1.0", true)] // The first of the list.
+        [InlineData("ATIF-v1.7", true)]
+        [InlineData("ATIF-v1.8", false)]
+        [InlineData("atif-v1.4", false)]
+        public void The_versions_are_1_0_to_1_7_as_written(string version, bool valid) =>
+            Assert.Equal(valid, AtifSchema.IsVersion(version));
+
         private const string Header = "\"schema_version\":\"ATIF-v1.4\",\"session_id\":\"s\",\"agent\":{\"name\":\"a\",\"version\":\"1\"}";
 
         public static TheoryData<string, string, string> BadHeaders => new TheoryData<string, string, string>

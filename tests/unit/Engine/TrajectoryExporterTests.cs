@@ -112,6 +112,28 @@ namespace AgentState.Tests.Engine
         }
 
         [Fact]
+        public void A_header_line_may_not_carry_steps_or_final_metrics()
+        {
+            var error = Assert.Throws<AtifValidationException>(() => Export(Stream(Header.Replace("\"notes\":null", "\"steps\":[]") + "\n")));
+
+            Assert.Equal("header", error.JsonPath);
+            Assert.StartsWith("unknown field 'steps'", error.Rule);
+        }
+
+        [Fact]
+        public void A_legacy_document_that_breaks_a_rule_is_refused_and_nothing_is_written()
+        {
+            string legacy = _folder.File("old.json");
+            File.WriteAllText(legacy, "{\"schema_version\":\"ATIF-v1.2\",\"session_id\":\"s\",\"agent\":{\"name\":\"a\",\"version\":\"1\"},\"steps\":[{\"step_id\":2,\"source\":\"user\",\"message\":\"m\"}]}");
+            using var output = new MemoryStream();
+
+            var error = Assert.Throws<AtifValidationException>(() => TrajectoryExporter.Export(legacy, output));
+
+            Assert.Equal("step 1", error.JsonPath);
+            Assert.Equal(0, output.Length);
+        }
+
+        [Fact]
         public void A_legacy_file_that_is_not_an_object_is_refused_naming_it()
         {
             string legacy = _folder.File("old.json");

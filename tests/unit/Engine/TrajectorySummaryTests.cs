@@ -52,10 +52,13 @@ namespace AgentState.Tests.Engine
             Assert.False(summary.IsLegacy);
         }
 
-        [Fact]
-        public void A_header_without_agent_or_session_id_gives_nulls_and_the_file_names_session()
+        [Theory]
+        [InlineData("{\"__header__\":true}")]
+        [InlineData("{\"__header__\":true,\"agent\":\"x\"}")]
+        [InlineData("{\"__header__\":true,\"agent\":{}}")]
+        public void A_header_without_agent_or_session_id_gives_nulls_and_the_file_names_session(string header)
         {
-            TrajectorySummary summary = TrajectorySummary.Inspect(Stream("{\"__header__\":true,\"agent\":\"x\"}\n"));
+            TrajectorySummary summary = TrajectorySummary.Inspect(Stream(header + "\n"));
 
             Assert.Equal("s1", summary.SessionId);
             Assert.Null(summary.AgentName);
@@ -63,6 +66,7 @@ namespace AgentState.Tests.Engine
             Assert.Null(summary.ModelName);
             Assert.Null(summary.SchemaVersion);
             Assert.Null(summary.CreatedAt);
+            Assert.False(summary.Header.ContainsKey("__header__"));
         }
 
         [Fact]
@@ -125,6 +129,7 @@ namespace AgentState.Tests.Engine
             Assert.Equal(7, fromIndex.LastStepId);
             Assert.Equal(2L, fromIndex.FinalMetrics!["total_steps"]);
             Assert.Null(fromIndex.RecoveryPlan);
+            Assert.False(fromIndex.IsLegacy);
 
             Index(TrajectoryStatus.Completed, 7);
             TrajectorySummary scanned = TrajectorySummary.Inspect(Path);
@@ -133,6 +138,7 @@ namespace AgentState.Tests.Engine
             Assert.Equal(2, scanned.LastStepId);
             Assert.Equal(new DateTimeOffset(2026, 11, 22, 9, 0, 2, TimeSpan.Zero), scanned.LastStepAt);
             Assert.Equal(2L, scanned.FinalMetrics!["total_steps"]);
+            Assert.False(scanned.IsLegacy);
         }
 
         [Fact]
@@ -160,20 +166,27 @@ namespace AgentState.Tests.Engine
             Assert.Equal(new FileInfo(Path).Length, summary.Length);
             Assert.Equal(torn.Length, summary.TornBytes);
             Assert.Equal(summary.Length - torn.Length, summary.RecoveryPlan!.ResumeAtOffset);
+            Assert.False(summary.IsLegacy);
         }
 
         [Fact]
         public void A_scan_of_the_whole_stream_counts_the_torn_tail_and_takes_the_final_line()
         {
             const string torn = "{\"step_id\":3,";
-            TrajectorySummary summary = TrajectorySummary.FromStream(Stream(Header + Step1 + Header.Replace("\"s1\"", "\"s2\"") + Step2 + Final + torn));
+            TrajectorySummary summary = TrajectorySummary.FromStream(Stream(Header + Step1 + Header.Replace("\"s1\"", "\"s2\"") + "{\"step_id\":2,\"source\":\"user\",\"message\":\"two\"}\n" + Final + torn));
 
             Assert.Equal(TrajectoryStatus.Failed, summary.Status);
             Assert.Equal(2, summary.LastStepId);
+            Assert.Null(summary.LastStepAt); // The last step has no timestamp; step 1's is not taken.
             Assert.Equal(torn.Length, summary.TornBytes);
             Assert.Equal(new FileInfo(Path).Length, summary.Length);
             Assert.Equal("s1", summary.SessionId); // The first header, not a later stray one.
+            Assert.False(summary.Header.ContainsKey("__header__"));
             Assert.True(summary.IndexStale);
+            Assert.False(summary.IsLegacy);
+            TrajectorySummary bare = TrajectorySummary.FromStream(Stream(Header + "{\"__final__\":true}\n"));
+            Assert.Equal(TrajectoryStatus.Completed, bare.Status);
+            Assert.Null(bare.FinalMetrics);
             var noHeader = Assert.Throws<TrajectoryCorruptException>(() => TrajectorySummary.FromStream(Stream(Step1)));
             Assert.Contains("it has no {\"__header__\":true,...} line", noHeader.Message);
         }

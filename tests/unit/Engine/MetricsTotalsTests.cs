@@ -40,6 +40,10 @@ namespace AgentState.Tests.Engine
         }
 
         [Fact]
+        public void Counts_written_only_as_whole_floats_still_give_a_total() =>
+            Assert.Equal("{\"total_cached_tokens\":12,\"total_steps\":1}", Totals(Metrics("{\"cached_tokens\":12.0}")));
+
+        [Fact]
         public void A_metrics_value_that_is_not_an_object_counts_the_step_only() =>
             Assert.Equal("{\"total_steps\":1}", Totals(Metrics("[1]")));
 

@@ -45,6 +45,20 @@ namespace AgentState.Tests.Engine
             }
         }
 
+        /// <summary>How many of this process's descriptors are open on the stream (Linux: /proc/self/fd).</summary>
+        private int OpenDescriptorsOnStream() =>
+            Directory.GetFiles("/proc/self/fd").Count(fd =>
+            {
+                try
+                {
+                    return new FileInfo(fd).LinkTarget == StreamPath;
+                }
+                catch (IOException)
+                {
+                    return false; // The descriptor the listing itself used is already closed.
+                }
+            });
+
         /// <summary>The step lines a reader finds, as "id:message"; fails on a torn or malformed line.</summary>
         private string[] StepsOnDisk()
         {
@@ -137,6 +151,7 @@ namespace AgentState.Tests.Engine
             Assert.Contains($"'{StreamPath}' was closed after a failed flush", closed.Message);
             Assert.Throws<ObjectDisposedException>(() => writer.Complete());
             AssertLockFree();
+            Assert.Equal(0, OpenDescriptorsOnStream());
             writer.Dispose();
 
             _faults.FailOn.Clear();
@@ -185,6 +200,7 @@ namespace AgentState.Tests.Engine
             Assert.Equal(flushed, File.ReadAllBytes(StreamPath));
             Assert.Equal(1, writer.LastStepId);
             Assert.Throws<ObjectDisposedException>(() => writer.Append(Step("four")));
+            writer.Flush(); // Nothing is pending any more: no second fdatasync of a closed stream.
             writer.Dispose(); // No second fdatasync, no index: the writer already let go.
             Assert.Equal(3, _faults.Calls.Count(c => c == nameof(IAppendOperations.FlushData))); // The header's, the first batch's, the failed one.
             Assert.Equal(0, TrajectoryIndex.TryRead(TrajectoryFiles.IndexPathFor(StreamPath))!.LastStepId); // Still the one Start wrote.

@@ -22,14 +22,19 @@ namespace AgentState.Trajectories
         private readonly FileStream _stream;
         private readonly ExclusiveFileLock _lock;
         private readonly TrajectoryWriterOptions _options;
+        private readonly IAppendOperations _append;
         private readonly AtomicFileWriter _files = new AtomicFileWriter();
         private readonly MetricsTotals? _totals;
         private long _end;
         private string? _lastTimestamp;
+        private long _syncedEnd;
+        private long _syncedStepId;
+        private string? _syncedTimestamp;
         private bool _pendingFlush;
         private int _stepsSinceIndex;
         private Stopwatch _sinceIndex = Stopwatch.StartNew();
         private bool _disposed;
+        private string? _closedBecause;
 
         private TrajectoryWriter(string path, FileStream stream, ExclusiveFileLock held, OrderedJsonObject header, long lastStepId, string? lastTimestamp,
             TrajectoryStatus status, long end, long tornBytes, string? tornPath, MetricsTotals? totals, TrajectoryWriterOptions options)
@@ -46,6 +51,11 @@ namespace AgentState.Trajectories
             TornPath = tornPath;
             _totals = totals;
             _options = options;
+            _append = options.Append;
+            // What was in the file when it was opened counts as on stable storage: a failed fdatasync cuts back to here at most.
+            _syncedEnd = end;
+            _syncedStepId = lastStepId;
+            _syncedTimestamp = lastTimestamp;
         }
 
         /// <summary>The stream file.</summary>
@@ -147,7 +157,7 @@ namespace AgentState.Trajectories
             try
             {
                 writer.WriteLine(Line(header));
-                NativePlatform.Current.FlushData(stream);
+                writer.FlushData();
                 NativePlatform.Current.FlushDirectory(folder); // The new file's name must survive a power cut too.
                 writer.WriteIndex(Durability.Atomic);
                 return writer;
@@ -255,17 +265,17 @@ namespace AgentState.Trajectories
 
             AtifValidator.ValidateStep(ordered, next);
             WriteLine(Line(ordered));
+            LastStepId = next;
+            _lastTimestamp = ordered["timestamp"] as string;
             if (_options.Durability == StepDurability.Durable)
             {
-                NativePlatform.Current.FlushData(_stream);
+                FlushData();
             }
             else
             {
                 _pendingFlush = true;
             }
 
-            LastStepId = next;
-            _lastTimestamp = ordered["timestamp"] as string;
             _totals?.Add(ordered);
             if (++_stepsSinceIndex >= _options.IndexEverySteps || _sinceIndex.Elapsed >= _options.IndexEvery)
             {
@@ -281,7 +291,7 @@ namespace AgentState.Trajectories
         {
             if (_pendingFlush)
             {
-                NativePlatform.Current.FlushData(_stream);
+                FlushData();
                 _pendingFlush = false;
             }
         }
@@ -319,14 +329,17 @@ namespace AgentState.Trajectories
 
             WriteLine(Line(final));
             _pendingFlush = false;
-            NativePlatform.Current.FlushData(_stream);
+            FlushData();
             Status = status;
             WriteIndex(Durability.Atomic, metrics);
             Dispose();
             return final;
         }
 
-        /// <summary>Flushes a pending batch, refreshes the index and lets go of the file and its lock.</summary>
+        /// <summary>
+        /// Flushes a pending batch, refreshes the index and lets go of the file and its lock. A writer whose write could
+        /// not be cut back, or whose fdatasync failed, has already let go of them and refuses every further call.
+        /// </summary>
         public void Dispose()
         {
             if (_disposed)
@@ -439,23 +452,84 @@ namespace AgentState.Trajectories
             try
             {
                 // One write call for the whole line: a reader or a crash sees all of it or a torn tail, never a mix.
-                _stream.Write(line, 0, line.Length);
+                _append.Write(_stream, line, 0, line.Length);
                 _end += line.Length;
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                // Nothing half-written may stay: cut back to the end of the last whole line.
-                try
+                // Nothing half-written may stay: cut back to the end of the last whole line, and the writer goes on.
+                if (CutBackTo(_end))
                 {
-                    _stream.SetLength(_end);
-                    _stream.Seek(_end, SeekOrigin.Begin);
-                }
-                catch (IOException)
-                {
-                    // Left as a torn tail; the next opening moves it aside.
+                    throw new AtomicWriteException(Path, AtomicWriteStep.Write, OsFailure.Classify(ex), ex.Message, ex);
                 }
 
-                throw new AtomicWriteException(Path, AtomicWriteStep.Write, OsFailure.Classify(ex), ex.Message, ex);
+                // Part of the line may be left as a torn tail: only a new opening sets it aside, so this writer stops.
+                Release(" after a write it could not cut back");
+                throw new AtomicWriteException(Path, AtomicWriteStep.Write, OsFailure.Classify(ex),
+                    $"{ex.Message.TrimEnd('.')}; the part written could not be cut off, and opening the trajectory again moves it aside into a .torn file", ex);
+            }
+        }
+
+        /// <summary>
+        /// fdatasync of the stream. When it fails, nothing written since the last good one is known to be on disk, and
+        /// the kernel may have dropped those pages while reporting the error once: the lines are cut off (the caller
+        /// was told they failed, so a retry writes them once) and the writer stops, since this descriptor can no longer
+        /// vouch for what it wrote.
+        /// </summary>
+        private void FlushData()
+        {
+            try
+            {
+                _append.FlushData(_stream);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                string detail = ex.Message;
+                if (!CutBackTo(_syncedEnd))
+                {
+                    detail = $"{detail.TrimEnd('.')}; the lines written since the last good flush could not be cut off and may still be in the file";
+                }
+
+                _end = _syncedEnd;
+                LastStepId = _syncedStepId;
+                _lastTimestamp = _syncedTimestamp;
+                Release(" after a failed flush");
+                throw new AtomicWriteException(Path, AtomicWriteStep.Flush, OsFailure.Classify(ex), detail, ex);
+            }
+
+            _syncedEnd = _end;
+            _syncedStepId = LastStepId;
+            _syncedTimestamp = _lastTimestamp;
+        }
+
+        /// <summary>Cuts the stream back to <paramref name="end"/> and puts the position there; false when that failed.</summary>
+        private bool CutBackTo(long end)
+        {
+            try
+            {
+                _append.Truncate(_stream, end);
+                _stream.Seek(end, SeekOrigin.Begin);
+                return true;
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>Lets go of the file and the lock without writing the index (a cache, which a reader checks against the stream).</summary>
+        private void Release(string because)
+        {
+            _disposed = true;
+            _closedBecause = because;
+            _pendingFlush = false;
+            try
+            {
+                _stream.Dispose();
+            }
+            finally
+            {
+                _lock.Dispose();
             }
         }
 
@@ -476,7 +550,7 @@ namespace AgentState.Trajectories
 
             if (_disposed)
             {
-                throw new ObjectDisposedException(nameof(TrajectoryWriter), $"The writer of '{Path}' was closed; open the trajectory again to append.");
+                throw new ObjectDisposedException(nameof(TrajectoryWriter), $"The writer of '{Path}' was closed{_closedBecause}; open the trajectory again to append.");
             }
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using AgentState.IO;
 using AgentState.Locking;
 
 namespace AgentState.Trajectories
@@ -23,5 +24,8 @@ namespace AgentState.Trajectories
 
         /// <summary>The clock for timestamps.</summary>
         public Func<DateTimeOffset> Clock { get; set; } = () => DateTimeOffset.UtcNow;
+
+        /// <summary>The stream's write, fdatasync and truncate calls: the system's, unless a test makes one fail.</summary>
+        public IAppendOperations Append { get; set; } = SystemAppendOperations.Instance;
     }
 }

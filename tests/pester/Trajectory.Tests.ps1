@@ -60,6 +60,23 @@ Describe 'The trajectory cmdlets' {
             $err[0].FullyQualifiedErrorId | Should -Be (& $Fq 'TrajectoryClosed' 'AddTrajectoryStepCommand')
         }
 
+        It 'reports a closed writer as TrajectoryWriterClosed for each piped step, and the trajectory goes on through -SessionId' {
+            $w = Start-Trajectory s5 -AgentName a -AgentVersion 1 -Root $root
+            $w.Dispose()
+            @(
+                @{ source = 'user'; message = 'one' }
+                @{ source = 'user'; message = 'two' }
+            ) | Add-TrajectoryStep $w -ErrorVariable err -ErrorAction SilentlyContinue
+            $err.Count | Should -Be 2 -Because 'each piped step gets its own error, and the pipeline goes on'
+            $err[0].FullyQualifiedErrorId | Should -Be (& $Fq 'TrajectoryWriterClosed' 'AddTrajectoryStepCommand')
+            $err[0].CategoryInfo.Category | Should -Be 'InvalidOperation'
+            $err[0].TargetObject | Should -Be $w.Path
+            "$($err[0])" | Should -Match 'open the trajectory again to append'
+            (Get-Content -LiteralPath $w.Path).Count | Should -Be 1
+            Add-TrajectoryStep -SessionId s5 -Root $root -Source user -Message again
+            (Get-Trajectory s5 -Root $root).StepCount | Should -Be 1
+        }
+
         It 'refuses a session id that is a path, and an existing session' {
             Start-Trajectory '../x' -AgentName a -AgentVersion 1 -Root $root -ErrorVariable err -ErrorAction SilentlyContinue
             $err[0].FullyQualifiedErrorId | Should -Be (& $Fq 'InvalidSessionId' 'StartTrajectoryCommand')

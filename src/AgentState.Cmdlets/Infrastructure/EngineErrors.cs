@@ -71,6 +71,8 @@ namespace AgentState.Commands.Infrastructure
                     return new ErrorRecord(missing, "TrajectoryNotFound", ErrorCategory.ObjectNotFound, path);
                 case TrajectoryClosedException closed:
                     return new ErrorRecord(closed, "TrajectoryClosed", ErrorCategory.InvalidOperation, closed.Path);
+                case TrajectoryWriterClosedException writerClosed:
+                    return new ErrorRecord(writerClosed, "TrajectoryWriterClosed", ErrorCategory.InvalidOperation, writerClosed.Path);
                 case TrajectoryCorruptException corruptTrajectory:
                     return new ErrorRecord(corruptTrajectory, "TrajectoryCorrupt", ErrorCategory.InvalidData, corruptTrajectory.Path);
                 case ArgumentException invalidSession when invalidSession.ParamName == "sessionid":

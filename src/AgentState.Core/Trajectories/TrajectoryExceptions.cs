@@ -49,6 +49,23 @@ namespace AgentState.Trajectories
         public TrajectoryStatus Status { get; }
     }
 
+    /// <summary>
+    /// A writer that was disposed, or that stopped itself after a write or fdatasync it could not undo: the trajectory
+    /// may go on, through a writer opened anew.
+    /// </summary>
+    public sealed class TrajectoryWriterClosedException : ObjectDisposedException
+    {
+        /// <summary>Creates the exception.</summary>
+        public TrajectoryWriterClosedException(string path, string message)
+            : base(nameof(TrajectoryWriter), message)
+        {
+            Path = path;
+        }
+
+        /// <summary>The trajectory.</summary>
+        public string Path { get; }
+    }
+
     /// <summary>A trajectory file that cannot be used: no header, or a header that is not ATIF.</summary>
     public sealed class TrajectoryCorruptException : IOException
     {

@@ -550,7 +550,7 @@ namespace AgentState.Trajectories
 
             if (_disposed)
             {
-                throw new ObjectDisposedException(nameof(TrajectoryWriter), $"The writer of '{Path}' was closed{_closedBecause}; open the trajectory again to append.");
+                throw new TrajectoryWriterClosedException(Path, $"The writer of '{Path}' was closed{_closedBecause}; open the trajectory again to append.");
             }
         }
     }

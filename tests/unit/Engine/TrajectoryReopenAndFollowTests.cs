@@ -180,9 +180,10 @@ namespace AgentState.Tests.Engine
             writer.Dispose();
             writer.Dispose();
 
-            var error = Assert.Throws<ObjectDisposedException>(() => writer.Append(Step("{\"source\":\"user\",\"message\":\"m\"}")));
+            var error = Assert.Throws<TrajectoryWriterClosedException>(() => writer.Append(Step("{\"source\":\"user\",\"message\":\"m\"}")));
 
             Assert.Contains($"The writer of '{writer.Path}' was closed; open the trajectory again to append.", error.Message);
+            Assert.Equal(writer.Path, error.Path);
             using TrajectoryWriter again = TrajectoryWriter.Open(writer.Path, Options);
         }
 

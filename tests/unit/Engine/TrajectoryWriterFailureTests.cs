@@ -114,7 +114,7 @@ namespace AgentState.Tests.Engine
             Assert.Equal(AtomicWriteStep.Write, error.Step);
             Assert.Contains("could not be cut off", error.Message);
             Assert.True(new FileInfo(StreamPath).Length > whole, "the half line the fault wrote is not in the file");
-            var closed = Assert.Throws<ObjectDisposedException>(() => writer.Append(Step("three")));
+            var closed = Assert.Throws<TrajectoryWriterClosedException>(() => writer.Append(Step("three")));
             Assert.Contains($"'{StreamPath}' was closed after a write it could not cut back", closed.Message);
             AssertLockFree();
             writer.Dispose(); // Already let go: no index is written over the one Start wrote.
@@ -147,9 +147,9 @@ namespace AgentState.Tests.Engine
             Assert.StartsWith($"Cannot write '{StreamPath}': flush failed: the disk is full", error.Message);
             Assert.Equal(before, File.ReadAllBytes(StreamPath));
             Assert.Equal(1, writer.LastStepId);
-            var closed = Assert.Throws<ObjectDisposedException>(() => writer.Append(Step("three")));
+            var closed = Assert.Throws<TrajectoryWriterClosedException>(() => writer.Append(Step("three")));
             Assert.Contains($"'{StreamPath}' was closed after a failed flush", closed.Message);
-            Assert.Throws<ObjectDisposedException>(() => writer.Complete());
+            Assert.Throws<TrajectoryWriterClosedException>(() => writer.Complete());
             AssertLockFree();
             Assert.Equal(0, OpenDescriptorsOnStream());
             writer.Dispose();
@@ -177,7 +177,7 @@ namespace AgentState.Tests.Engine
             Assert.Equal(AtomicWriteStep.Flush, error.Step);
             Assert.Contains("could not be cut off and may still be in the file", error.Message);
             Assert.Equal(0, writer.LastStepId);
-            Assert.Throws<ObjectDisposedException>(() => writer.Append(Step("two")));
+            Assert.Throws<TrajectoryWriterClosedException>(() => writer.Append(Step("two")));
             AssertLockFree();
         }
 
@@ -199,7 +199,7 @@ namespace AgentState.Tests.Engine
             Assert.Equal(AtomicWriteStep.Flush, error.Step);
             Assert.Equal(flushed, File.ReadAllBytes(StreamPath));
             Assert.Equal(1, writer.LastStepId);
-            Assert.Throws<ObjectDisposedException>(() => writer.Append(Step("four")));
+            Assert.Throws<TrajectoryWriterClosedException>(() => writer.Append(Step("four")));
             writer.Flush(); // Nothing is pending any more: no second fdatasync of a closed stream.
             writer.Dispose(); // No second fdatasync, no index: the writer already let go.
             Assert.Equal(3, _faults.Calls.Count(c => c == nameof(IAppendOperations.FlushData))); // The header's, the first batch's, the failed one.

@@ -216,20 +216,6 @@ namespace AgentState.Tests.Engine
             Assert.Equal(2L, scanned.FinalMetrics!["total_steps"]);
         }
 
-        [Theory]
-        [InlineData("[1]", "it is not a JSON object")]
-        [InlineData("{\"schema_version\":\"ATIF-v1.4\"}", "it is not an ATIF document (no schema_version and steps)")]
-        [InlineData("{\"steps\":[]}", "it is not an ATIF document (no schema_version and steps)")]
-        public void A_legacy_file_that_is_no_atif_document_is_corrupt_and_says_why(string content, string why)
-        {
-            string path = _folder.File("legacy.json");
-            File.WriteAllText(path, content);
-
-            var error = Assert.Throws<TrajectoryCorruptException>(() => TrajectorySummary.Inspect(path));
-
-            Assert.Contains(why, error.Message);
-        }
-
         [Fact]
         public void A_legacy_document_without_steps_is_a_completed_trajectory_of_none()
         {

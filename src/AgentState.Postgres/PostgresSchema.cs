@@ -38,13 +38,16 @@ CREATE INDEX agent_state_finished ON {0}.agent_state (finished_at) WHERE finishe
 CREATE INDEX agent_state_last_updated ON {0}.agent_state (last_updated);
 CREATE INDEX agent_state_liveness ON {0}.agent_state (host, heartbeat);
 "),
-            // The queue's items. The trigger notifies in the transaction that changes an item, whoever makes the change
-            // (a claim's sweep, a fail, another version of this module), so that waiters LISTENing wake when it commits.
+            // The queue's items. The trigger notifies in the transaction that makes an item queued, whoever makes the change
+            // (an enqueue, a claim's sweep, a fail, another version of this module), so that waiting claims LISTENing wake
+            // when it commits. Nothing else notifies: PostgreSQL commits transactions that NOTIFY one at a time, so claims
+            // and completions stay free of it (capacity waits look again instead). The hot path keeps few indexes: every
+            // claim and completion changes the state, so each update writes a new entry into each index that covers the row.
             // The payload's own text is kept beside the jsonb, which keeps neither key order nor spacing.
             (2, "work_queue: jsonb items with indexed state, priority, sequence, due time, lease and holder", @"
 CREATE TABLE {0}.work_queue (
     item_id       text PRIMARY KEY,
-    seq           bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+    seq           bigint GENERATED ALWAYS AS IDENTITY,
     priority      integer NOT NULL CHECK (priority BETWEEN 0 AND 999),
     state         text NOT NULL CHECK (state IN ('queued', 'claimed', 'completed', 'dead_letter')),
     attempts      integer NOT NULL DEFAULT 0,
@@ -67,17 +70,12 @@ CREATE INDEX work_queue_holders ON {0}.work_queue (holder_host, holder_pid) WHER
 CREATE INDEX work_queue_state ON {0}.work_queue (state, seq);
 CREATE FUNCTION {0}.work_queue_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF NEW.state = 'queued' THEN
-        PERFORM pg_notify(left('agentstate_queue_' || TG_TABLE_SCHEMA, 63), 'item');
-    END IF;
-    IF TG_OP = 'UPDATE' AND OLD.state IN ('queued', 'claimed') AND NEW.state IN ('completed', 'dead_letter') THEN
-        PERFORM pg_notify(left('agentstate_queue_' || TG_TABLE_SCHEMA, 63), 'room');
-    END IF;
+    PERFORM pg_notify(left('agentstate_queue_' || TG_TABLE_SCHEMA, 63), 'item');
     RETURN NULL;
 END
 $$;
 CREATE TRIGGER work_queue_notify AFTER INSERT OR UPDATE OF state, due_at ON {0}.work_queue
-    FOR EACH ROW EXECUTE FUNCTION {0}.work_queue_notify();
+    FOR EACH ROW WHEN (NEW.state = 'queued') EXECUTE FUNCTION {0}.work_queue_notify();
 "),
         };
 

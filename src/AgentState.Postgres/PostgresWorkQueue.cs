@@ -15,12 +15,13 @@ namespace AgentState.Postgres
     /// The work queue in PostgreSQL, with the folder queue's rules (<see cref="FolderWorkQueue"/>): one row per item, its
     /// content as jsonb with the file queue's field names, beside indexed columns for state, priority, sequence, due
     /// time, lease and holder. A claim takes the first due row in claim order with <c>FOR UPDATE SKIP LOCKED</c>, so
-    /// consumers on any host never wait for one another; a trigger notifies waiters in the same transaction.
+    /// consumers on any host never wait for one another; a trigger notifies waiting claims when an item becomes queued.
     /// </summary>
     /// <remarks>
     /// Time is the injected clock when one is given (so tests can move it), else the server's <c>now()</c>: one clock
-    /// for every host. Every operation is one transaction through <see cref="PostgresGateway"/>, which retries only
-    /// what certainly did not commit.
+    /// for every host. Every operation is one transaction through <see cref="PostgresGateway"/>. Claim, renew, complete
+    /// and fail are one round trip each, committing by themselves; when a reply is lost, the gateway reads the row back
+    /// (by the lease token the client drew) to learn whether the change committed, and does it again only if not.
     /// </remarks>
     public sealed partial class PostgresWorkQueue : IWorkQueue
     {
@@ -29,7 +30,13 @@ namespace AgentState.Postgres
 
         private const string Row = "item_id, seq, priority, state, attempts, max_attempts, due_at, lease_token, lease_expires, holder_pid, last_error, doc::text, payload";
 
-        private const string ClearLease = "lease_token = NULL, lease_expires = NULL, holder_host = NULL, holder_pid = NULL, holder_start = NULL";
+        // The lease's token stays on the row after the lease ends: an operation whose reply was lost is told by it whether
+        // it committed (PostgresGateway.InOneTrip). Only a claimed row's token is a lease.
+        private const string ClearLease = "lease_expires = NULL, holder_host = NULL, holder_pid = NULL, holder_start = NULL";
+
+        // Capacity waits look again after these pauses: finished items notify nobody (a NOTIFY makes commits wait for one another).
+        private static readonly TimeSpan FirstCapacityPause = TimeSpan.FromMilliseconds(20);
+        private static readonly TimeSpan LongestCapacityPause = TimeSpan.FromMilliseconds(250);
 
         private readonly PostgresGateway _gateway;
         private readonly string _table;
@@ -77,36 +84,25 @@ namespace AgentState.Postgres
                 payload = parsed.RootElement.GetRawText();
             }
             DateTime waitUntil = DateTime.UtcNow + capacityWait;
-            QueueListener? listener = null;
-            try
+            TimeSpan pause = FirstCapacityPause;
+            while (true)
             {
-                while (true)
+                cancellation.ThrowIfCancellationRequested();
+                WorkItem? placed = _gateway.InTransaction($"enqueue the work item '{draft.Id}'", (connection, transaction) =>
+                    Insert(connection, transaction, draft, doc, payload, capacity));
+                if (placed != null)
                 {
-                    cancellation.ThrowIfCancellationRequested();
-                    if (capacity != null && capacityWait > TimeSpan.Zero && listener == null)
-                    {
-                        listener = QueueListener.TryStart(_gateway, Channel, "room");
-                    }
-
-                    WorkItem? placed = _gateway.InTransaction($"enqueue the work item '{draft.Id}'", (connection, transaction) =>
-                        Insert(connection, transaction, draft, doc, payload, capacity));
-                    if (placed != null)
-                    {
-                        return placed;
-                    }
-
-                    TimeSpan left = waitUntil - DateTime.UtcNow;
-                    if (left <= TimeSpan.Zero)
-                    {
-                        throw new WorkQueueFullException(Location, capacity!.Value, capacityWait);
-                    }
-
-                    listener = Nap(listener, left, cancellation);
+                    return placed;
                 }
-            }
-            finally
-            {
-                listener?.Dispose();
+
+                TimeSpan left = waitUntil - DateTime.UtcNow;
+                if (left <= TimeSpan.Zero)
+                {
+                    throw new WorkQueueFullException(Location, capacity!.Value, capacityWait);
+                }
+
+                cancellation.WaitHandle.WaitOne(pause < left ? pause : left);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, LongestCapacityPause.Ticks));
             }
         }
 
@@ -154,12 +150,20 @@ RETURNING {Row}", connection, transaction);
         /// <inheritdoc/>
         public WorkItem? Claim(LeaseHolder holder, TimeSpan lease, TimeSpan wait = default, CancellationToken cancellation = default)
         {
+            IReadOnlyList<WorkItem> claimed = ClaimMany(holder, lease, 1, wait, cancellation);
+            return claimed.Count == 0 ? null : claimed[0];
+        }
+
+        /// <inheritdoc/>
+        public IReadOnlyList<WorkItem> ClaimMany(LeaseHolder holder, TimeSpan lease, int count, TimeSpan wait = default, CancellationToken cancellation = default)
+        {
             if (holder == null)
             {
                 throw new ArgumentNullException(nameof(holder));
             }
 
             WorkItemRules.CheckLease(lease);
+            WorkItemRules.CheckClaimCount(count);
             EnsureReady(create: true);
             DateTime waitUntil = DateTime.UtcNow + wait;
             QueueListener? listener = null;
@@ -175,25 +179,29 @@ RETURNING {Row}", connection, transaction);
                     }
 
                     TimeSpan? nextChange = null;
-                    WorkItem? item = _gateway.InTransaction("claim a work item", (connection, transaction) =>
-                    {
-                        WorkItem? claimed = SweepAndClaim(connection, transaction, holder, lease);
-                        if (claimed == null && wait > TimeSpan.Zero)
+                    string token = NewToken();
+                    List<WorkItem> items = _gateway.InOneTrip(
+                        count == 1 ? "claim a work item" : $"claim up to {count} work items",
+                        connection =>
                         {
-                            nextChange = NextChange(connection, transaction, holder);
-                        }
+                            List<WorkItem> claimed = SweepAndClaim(connection, holder, lease, count, token);
+                            if (claimed.Count == 0 && wait > TimeSpan.Zero)
+                            {
+                                nextChange = NextChange(connection, holder);
+                            }
 
-                        return claimed;
-                    });
-                    if (item != null)
+                            return claimed;
+                        },
+                        connection => ClaimedWith(connection, token));
+                    if (items.Count > 0)
                     {
-                        return item;
+                        return items;
                     }
 
                     TimeSpan left = waitUntil - DateTime.UtcNow;
                     if (left <= TimeSpan.Zero)
                     {
-                        return null;
+                        return items;
                     }
 
                     listener = Nap(listener, nextChange is TimeSpan soon && soon < left ? soon : left, cancellation);
@@ -211,15 +219,19 @@ RETURNING {Row}", connection, transaction);
             WorkItemRules.CheckId(id);
             WorkItemRules.CheckLease(lease);
             EnsureReady(create: false);
-            return _gateway.InTransaction($"renew the lease on '{id}'", (connection, transaction) =>
-            {
-                using var command = new NpgsqlCommand(
-                    $"UPDATE {_table} SET lease_expires = {Now} + @lease WHERE item_id = @id AND state = 'claimed' AND lease_token = @token RETURNING {Row}",
-                    connection, transaction);
-                AddNow(command);
-                command.Parameters.AddWithValue("lease", lease);
-                return Held(connection, transaction, command, id, leaseToken);
-            });
+            // Renewing again is harmless (the lease runs from now either way): a lost reply is answered by doing it again.
+            return _gateway.InOneTrip(
+                $"renew the lease on '{id}'",
+                connection =>
+                {
+                    using var command = new NpgsqlCommand(
+                        $"UPDATE {_table} SET lease_expires = {Now} + @lease WHERE item_id = @id AND state = 'claimed' AND lease_token = @token RETURNING {Row}",
+                        connection);
+                    AddNow(command);
+                    command.Parameters.AddWithValue("lease", lease);
+                    return Held(connection, command, id, leaseToken);
+                },
+                _ => (false, null!));
         }
 
         /// <inheritdoc/>
@@ -227,14 +239,17 @@ RETURNING {Row}", connection, transaction);
         {
             WorkItemRules.CheckId(id);
             EnsureReady(create: false);
-            return _gateway.InTransaction($"complete the work item '{id}'", (connection, transaction) =>
-            {
-                using var command = new NpgsqlCommand(
-                    $"UPDATE {_table} SET state = 'completed', finished_at = {Now}, {ClearLease} WHERE item_id = @id AND state = 'claimed' AND lease_token = @token RETURNING {Row}",
-                    connection, transaction);
-                AddNow(command);
-                return Held(connection, transaction, command, id, leaseToken);
-            });
+            return _gateway.InOneTrip(
+                $"complete the work item '{id}'",
+                connection =>
+                {
+                    using var command = new NpgsqlCommand(
+                        $"UPDATE {_table} SET state = 'completed', finished_at = {Now}, {ClearLease} WHERE item_id = @id AND state = 'claimed' AND lease_token = @token RETURNING {Row}",
+                        connection);
+                    AddNow(command);
+                    return Held(connection, command, id, leaseToken);
+                },
+                connection => EndedWith(connection, id, leaseToken, "state = 'completed'"));
         }
 
         /// <inheritdoc/>
@@ -243,27 +258,31 @@ RETURNING {Row}", connection, transaction);
             WorkItemRules.CheckId(id);
             WorkItemRules.CheckRetryAfter(retryAfter);
             EnsureReady(create: false);
-            WorkItem after = _gateway.InTransaction($"record the failure of '{id}'", (connection, transaction) =>
-            {
-                // Past its maximum of attempts a dead letter, else back in its place, due after the delay.
-                using var command = new NpgsqlCommand(
-                    $@"UPDATE {_table} SET
+            string failure = WorkItemRules.FailureText(error);
+            WorkItem after = _gateway.InOneTrip(
+                $"record the failure of '{id}'",
+                connection =>
+                {
+                    // Past its maximum of attempts a dead letter, else back in its place, due after the delay.
+                    using var command = new NpgsqlCommand(
+                        $@"UPDATE {_table} SET
     state = CASE WHEN attempts >= max_attempts THEN 'dead_letter' ELSE 'queued' END,
     due_at = CASE WHEN attempts < max_attempts AND @retry > interval '0' THEN {Now} + @retry END,
     finished_at = CASE WHEN attempts >= max_attempts THEN {Now} END,
     last_error = @error, {ClearLease}
-WHERE item_id = @id AND state = 'claimed' AND lease_token = @token RETURNING {Row}", connection, transaction);
-                AddNow(command);
-                command.Parameters.AddWithValue("retry", retryAfter);
-                command.Parameters.AddWithValue("error", WorkItemRules.FailureText(error));
-                return Held(connection, transaction, command, id, leaseToken);
-            });
+WHERE item_id = @id AND state = 'claimed' AND lease_token = @token RETURNING {Row}", connection);
+                    AddNow(command);
+                    command.Parameters.AddWithValue("retry", retryAfter);
+                    command.Parameters.AddWithValue("error", failure);
+                    return Held(connection, command, id, leaseToken);
+                },
+                connection => EndedWith(connection, id, leaseToken, "state IN ('queued', 'dead_letter')"));
             after.LastError = error;
             return after;
         }
 
         /// <summary>Runs a change of the caller's claim; <see cref="LeaseLostException"/> (nothing changed) when it is not theirs now.</summary>
-        private WorkItem Held(NpgsqlConnection connection, NpgsqlTransaction transaction, NpgsqlCommand command, string id, string leaseToken)
+        private WorkItem Held(NpgsqlConnection connection, NpgsqlCommand command, string id, string leaseToken)
         {
             command.Parameters.AddWithValue("id", id);
             command.Parameters.AddWithValue("token", leaseToken ?? string.Empty);
@@ -275,24 +294,59 @@ WHERE item_id = @id AND state = 'claimed' AND lease_token = @token RETURNING {Ro
                 }
             }
 
-            WorkItemState? state = StateOf(connection, transaction, id);
+            WorkItemState? state = StateOf(connection, null, id);
             throw state == null ? new WorkItemNotFoundException(Location, id) : (Exception)new LeaseLostException(Location, id, state);
         }
 
         /// <summary>
-        /// Returns every claim whose lease ran out (one statement) or whose holder on this host died (asked of the
-        /// process table here: a pid means nothing on another host, where only the lease counts), and claims the next
-        /// item: one round trip to the server in the common case, where nothing needs returning. Each return counts the
-        /// attempt it used; past its maximum, the item is a dead letter. An item a dead holder had is returned after the
-        /// claim was looked for, so it goes to the next claim unless this one found nothing else.
+        /// Whether a claim whose reply was lost committed: the rows claimed now under its token (a token is drawn for each
+        /// claim, so no other claim's rows carry it).
         /// </summary>
-        private WorkItem? SweepAndClaim(NpgsqlConnection connection, NpgsqlTransaction transaction, LeaseHolder holder, TimeSpan lease)
+        private (bool Committed, List<WorkItem> Items) ClaimedWith(NpgsqlConnection connection, string token)
+        {
+            using var command = new NpgsqlCommand($"SELECT {Row} FROM {_table} WHERE state = 'claimed' AND starts_with(lease_token, @prefix)", connection);
+            command.Parameters.AddWithValue("prefix", token + ".");
+            var claimed = new List<WorkItem>();
+            var corrupt = new List<(string Id, string Token, string Reason)>();
+            using (NpgsqlDataReader reader = command.ExecuteReader())
+            {
+                ReadClaimed(reader, claimed, corrupt);
+            }
+
+            // What cannot be read is left claimed: its lease runs out, and the claim that finds it then sends it to the dead letters.
+            return (claimed.Count > 0 || corrupt.Count > 0, InClaimOrder(claimed));
+        }
+
+        /// <summary>
+        /// Whether the end of a claim (a completion or a failure) whose reply was lost committed: the row has left the
+        /// claim for <paramref name="ended"/> and still carries the claim's token (a new claim would have replaced it).
+        /// </summary>
+        private (bool Committed, WorkItem Item) EndedWith(NpgsqlConnection connection, string id, string leaseToken, string ended)
+        {
+            using var command = new NpgsqlCommand($"SELECT {Row} FROM {_table} WHERE item_id = @id AND lease_token = @token AND {ended}", connection);
+            command.Parameters.AddWithValue("id", id);
+            command.Parameters.AddWithValue("token", leaseToken ?? string.Empty);
+            using NpgsqlDataReader reader = command.ExecuteReader();
+            return reader.Read() ? (true, ReadItem(reader, withContent: true)) : (false, null!);
+        }
+
+        /// <summary>
+        /// Returns every claim whose lease ran out (one statement) or whose holder on this host died (asked of the
+        /// process table here: a pid means nothing on another host, where only the lease counts), and claims up to
+        /// <paramref name="count"/> items: one round trip to the server in the common case, where nothing needs returning.
+        /// Each return counts the attempt it used; past its maximum, the item is a dead letter. An item a dead holder had is
+        /// returned after the claim was looked for, so it goes to the next claim unless this one found nothing else.
+        /// </summary>
+        /// <remarks>
+        /// The batch commits by itself; so does each return and further claim after it (each is bound to its row's token,
+        /// and one left undone is done by a later claim). A further claim uses <paramref name="token"/> too, since the
+        /// batch's claim found nothing or only dead letters: a lost reply is still told by that token alone.
+        /// </remarks>
+        private List<WorkItem> SweepAndClaim(NpgsqlConnection connection, LeaseHolder holder, TimeSpan lease, int count, string token)
         {
             var mine = new List<(string Id, string Token, int Pid, long StartTicks)>();
-            WorkItem? claimed = null;
-            string? corrupt = null;
-            string corruptReason = string.Empty;
-            string token = NewToken();
+            var claimed = new List<WorkItem>();
+            var corrupt = new List<(string Id, string Token, string Reason)>();
             using (var command = new NpgsqlCommand(
                 $@"UPDATE {_table} SET
     state = CASE WHEN attempts >= max_attempts THEN 'dead_letter' ELSE 'queued' END,
@@ -304,9 +358,9 @@ WHERE state = 'claimed' AND lease_expires <= {Now};
 SELECT item_id, lease_token, holder_pid, coalesce(holder_start, 0) FROM {_table}
 WHERE state = 'claimed' AND holder_host = @host AND NOT (holder_pid = @pid AND coalesce(holder_start, 0) = @start);
 {ClaimSql}",
-                connection, transaction))
+                connection))
             {
-                AddClaim(command, holder, lease, token);
+                AddClaim(command, holder, lease, count, token);
                 command.Parameters.AddWithValue("host", LeaseHolder.ThisHost);
                 using NpgsqlDataReader reader = command.ExecuteReader();
                 while (reader.FieldCount == 0 && reader.NextResult())
@@ -320,18 +374,7 @@ WHERE state = 'claimed' AND holder_host = @host AND NOT (holder_pid = @pid AND c
                 }
 
                 reader.NextResult();
-                if (reader.Read())
-                {
-                    try
-                    {
-                        claimed = ReadItem(reader, withContent: true);
-                    }
-                    catch (InvalidDataException ex)
-                    {
-                        corrupt = reader.GetString(0);
-                        corruptReason = ex.Message;
-                    }
-                }
+                ReadClaimed(reader, claimed, corrupt);
             }
 
             bool returned = false;
@@ -346,26 +389,25 @@ WHERE state = 'claimed' AND holder_host = @host AND NOT (holder_pid = @pid AND c
 
                 if (dead)
                 {
-                    ReturnClaim(connection, transaction, id, held, WorkItemRules.HolderDied(pid), toDead: null);
+                    ReturnClaim(connection, id, held, WorkItemRules.HolderDied(pid), toDead: null);
                     returned = true;
                 }
             }
 
-            if (corrupt != null)
+            foreach ((string id, string held, string reason) in corrupt)
             {
                 // Nothing can ever work on it: a dead letter with the reason, and on to the next item.
-                ReturnClaim(connection, transaction, corrupt, token, corruptReason, toDead: true);
-                return ClaimNext(connection, transaction, holder, lease);
+                ReturnClaim(connection, id, held, reason, toDead: true);
             }
 
-            return claimed ?? (returned ? ClaimNext(connection, transaction, holder, lease) : null);
+            return claimed.Count == 0 && (returned || corrupt.Count > 0) ? ClaimNext(connection, holder, lease, count, token) : InClaimOrder(claimed);
         }
 
         /// <summary>
         /// Ends a claim with <paramref name="error"/>: to the dead letters when <paramref name="toDead"/> says so (null:
         /// when its attempts are used up), else back to the queue, due at once. The token must still be the claim's.
         /// </summary>
-        private void ReturnClaim(NpgsqlConnection connection, NpgsqlTransaction transaction, string id, string token, string error, bool? toDead)
+        private void ReturnClaim(NpgsqlConnection connection, string id, string token, string error, bool? toDead)
         {
             string dead = toDead == null ? "attempts >= max_attempts" : toDead.Value ? "true" : "false";
             using var command = new NpgsqlCommand(
@@ -373,7 +415,7 @@ WHERE state = 'claimed' AND holder_host = @host AND NOT (holder_pid = @pid AND c
     state = CASE WHEN {dead} THEN 'dead_letter' ELSE 'queued' END,
     finished_at = CASE WHEN {dead} THEN {Now} END,
     due_at = NULL, last_error = @error, {ClearLease}
-WHERE item_id = @id AND state = 'claimed' AND lease_token = @token", connection, transaction);
+WHERE item_id = @id AND state = 'claimed' AND lease_token = @token", connection);
             AddNow(command);
             command.Parameters.AddWithValue("id", id);
             command.Parameters.AddWithValue("token", token);
@@ -381,54 +423,74 @@ WHERE item_id = @id AND state = 'claimed' AND lease_token = @token", connection,
             command.ExecuteNonQuery();
         }
 
-        /// <summary>The first due item in claim order, claimed for <paramref name="holder"/>; null when none is due.</summary>
-        private WorkItem? ClaimNext(NpgsqlConnection connection, NpgsqlTransaction transaction, LeaseHolder holder, TimeSpan lease)
+        /// <summary>Up to <paramref name="count"/> due items in claim order, claimed for <paramref name="holder"/>; empty when none is due.</summary>
+        private List<WorkItem> ClaimNext(NpgsqlConnection connection, LeaseHolder holder, TimeSpan lease, int count, string token)
         {
             while (true)
             {
-                string token = NewToken();
-                using var command = new NpgsqlCommand(ClaimSql, connection, transaction);
-                AddClaim(command, holder, lease, token);
-                string reason;
-                string id;
-                using (NpgsqlDataReader reader = command.ExecuteReader())
+                var claimed = new List<WorkItem>();
+                var corrupt = new List<(string Id, string Token, string Reason)>();
+                using (var command = new NpgsqlCommand(ClaimSql, connection))
                 {
-                    if (!reader.Read())
-                    {
-                        return null;
-                    }
-
-                    try
-                    {
-                        return ReadItem(reader, withContent: true);
-                    }
-                    catch (InvalidDataException ex)
-                    {
-                        id = reader.GetString(0);
-                        reason = ex.Message;
-                    }
+                    AddClaim(command, holder, lease, count, token);
+                    using NpgsqlDataReader reader = command.ExecuteReader();
+                    ReadClaimed(reader, claimed, corrupt);
                 }
 
-                // Nothing can ever work on it: a dead letter with the reason, and on to the next item.
-                ReturnClaim(connection, transaction, id, token, reason, toDead: true);
+                foreach ((string id, string held, string reason) in corrupt)
+                {
+                    ReturnClaim(connection, id, held, reason, toDead: true);
+                }
+
+                if (claimed.Count > 0 || corrupt.Count == 0)
+                {
+                    return InClaimOrder(claimed);
+                }
             }
         }
 
-        /// <summary>Claims the first due row in claim order, skipping rows other claimers hold locked (the partial index serves the order).</summary>
-        private string ClaimSql => $@"UPDATE {_table} SET state = 'claimed', attempts = attempts + 1, due_at = NULL, lease_token = @token, lease_expires = {Now} + @lease,
+        /// <summary>The claimed rows a reader holds: items, and apart the rows whose document is not an item's content.</summary>
+        private void ReadClaimed(NpgsqlDataReader reader, List<WorkItem> claimed, List<(string Id, string Token, string Reason)> corrupt)
+        {
+            while (reader.Read())
+            {
+                try
+                {
+                    claimed.Add(ReadItem(reader, withContent: true));
+                }
+                catch (InvalidDataException ex)
+                {
+                    corrupt.Add((reader.GetString(0), reader.GetString(7), ex.Message));
+                }
+            }
+        }
+
+        private static List<WorkItem> InClaimOrder(List<WorkItem> items)
+        {
+            items.Sort((a, b) => a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : a.Sequence.CompareTo(b.Sequence));
+            return items;
+        }
+
+        /// <summary>
+        /// Claims the first due rows in claim order, skipping rows other claimers hold locked (the partial index serves the
+        /// order). Each row's token is the claim's with the row's sequence after it, so each lease has its own and one
+        /// read finds them all. The ids are taken first as an array, so that the rows are then found by their key.
+        /// </summary>
+        private string ClaimSql => $@"UPDATE {_table} SET state = 'claimed', attempts = attempts + 1, due_at = NULL, lease_token = @token || '.' || seq, lease_expires = {Now} + @lease,
     holder_host = @holder_host, holder_pid = @pid, holder_start = @start
-WHERE item_id = (
+WHERE item_id = ANY (ARRAY(
     SELECT item_id FROM {_table}
     WHERE state = 'queued' AND (due_at IS NULL OR due_at <= {Now})
     ORDER BY priority DESC, seq
-    LIMIT 1
-    FOR UPDATE SKIP LOCKED)
+    LIMIT @count
+    FOR UPDATE SKIP LOCKED))
   AND state = 'queued'
 RETURNING {Row}";
 
-        private void AddClaim(NpgsqlCommand command, LeaseHolder holder, TimeSpan lease, string token)
+        private void AddClaim(NpgsqlCommand command, LeaseHolder holder, TimeSpan lease, int count, string token)
         {
             AddNow(command);
+            command.Parameters.AddWithValue("count", count);
             command.Parameters.AddWithValue("token", token);
             command.Parameters.AddWithValue("lease", lease);
             command.Parameters.AddWithValue("holder_host", holder.HostHash);
@@ -443,14 +505,14 @@ RETURNING {Row}";
         /// lease expiry, and, while another process on this host holds a claim, a second (its death notifies nobody; the
         /// waiter's own claims cannot die while it waits).
         /// </summary>
-        private TimeSpan? NextChange(NpgsqlConnection connection, NpgsqlTransaction transaction, LeaseHolder holder)
+        private TimeSpan? NextChange(NpgsqlConnection connection, LeaseHolder holder)
         {
             using var command = new NpgsqlCommand(
                 $@"SELECT extract(epoch FROM least(
     (SELECT min(due_at) FROM {_table} WHERE state = 'queued' AND due_at > {Now}),
     (SELECT min(lease_expires) FROM {_table} WHERE state = 'claimed')) - {Now})::float8,
   EXISTS (SELECT 1 FROM {_table} WHERE state = 'claimed' AND holder_host = @host AND NOT (holder_pid = @pid AND coalesce(holder_start, 0) = @start))",
-                connection, transaction);
+                connection);
             AddNow(command);
             command.Parameters.AddWithValue("host", LeaseHolder.ThisHost);
             command.Parameters.AddWithValue("pid", holder.ProcessId);
@@ -486,7 +548,7 @@ RETURNING {Row}";
             return null;
         }
 
-        private WorkItemState? StateOf(NpgsqlConnection connection, NpgsqlTransaction transaction, string id)
+        private WorkItemState? StateOf(NpgsqlConnection connection, NpgsqlTransaction? transaction, string id)
         {
             using var command = new NpgsqlCommand($"SELECT state FROM {_table} WHERE item_id = @id", connection, transaction);
             command.Parameters.AddWithValue("id", id);

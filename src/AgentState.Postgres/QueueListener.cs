@@ -5,10 +5,10 @@ using Npgsql;
 namespace AgentState.Postgres
 {
     /// <summary>
-    /// A connection of its own that LISTENs on a work queue's channel while a claim or a capacity-bound enqueue waits.
-    /// The queue's trigger notifies in the transaction that changes an item (<c>item</c>: one may be claimable now;
-    /// <c>room</c>: one finished), so a waiter wakes when that commits instead of polling. It is started before the
-    /// waiter looks, so that nothing committed between the look and the wait is missed.
+    /// A connection of its own that LISTENs on a work queue's channel while a claim waits. The queue's trigger notifies
+    /// <c>item</c> in the transaction that makes an item queued (one may be claimable now), so a waiter wakes when that
+    /// commits instead of polling. It is started before the waiter looks, so that nothing committed between the look and
+    /// the wait is missed.
     /// </summary>
     internal sealed class QueueListener : IDisposable
     {

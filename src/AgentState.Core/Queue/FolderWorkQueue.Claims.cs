@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -14,12 +15,20 @@ namespace AgentState.Queue
         /// <inheritdoc/>
         public WorkItem? Claim(LeaseHolder holder, TimeSpan lease, TimeSpan wait = default, CancellationToken cancellation = default)
         {
+            IReadOnlyList<WorkItem> claimed = ClaimMany(holder, lease, 1, wait, cancellation);
+            return claimed.Count == 0 ? null : claimed[0];
+        }
+
+        /// <inheritdoc/>
+        public IReadOnlyList<WorkItem> ClaimMany(LeaseHolder holder, TimeSpan lease, int count, TimeSpan wait = default, CancellationToken cancellation = default)
+        {
             if (holder == null)
             {
                 throw new ArgumentNullException(nameof(holder));
             }
 
             WorkItemRules.CheckLease(lease);
+            WorkItemRules.CheckClaimCount(count);
 
             EnsureCreated();
             DateTimeOffset waitUntil = DateTimeOffset.UtcNow + wait;
@@ -27,36 +36,53 @@ namespace AgentState.Queue
             while (true)
             {
                 cancellation.ThrowIfCancellationRequested();
-                Claimed? claimed;
+                var claimed = new List<Claimed>();
                 using (ExclusiveFileLock.AcquireBeside(Sub("queue"), _lockTimeout, cancellation))
                 {
                     DateTimeOffset now = _now();
                     SweepLocked(now);
-                    claimed = ClaimNextLocked(holder, lease, now);
+                    while (claimed.Count < count && ClaimNextLocked(holder, lease, now) is Claimed next)
+                    {
+                        claimed.Add(next);
+                    }
                 }
 
-                if (claimed != null)
+                if (claimed.Count > 0)
                 {
-                    // Durable after the lock is let go: the rename is already visible, and the next claimer need not wait for the disk.
+                    // Durable after the lock is let go: the renames are already visible, and the next claimer need not wait for the disk.
                     Flush(Sub("claimed"));
-                    FlushIfPresent(claimed.From);
-                    WorkItem item = ToItem(new Entry(WorkItemState.Claimed, Sub("claimed"), claimed.Name.ClaimedName(), claimed.Name));
-                    try
+                    foreach (string from in claimed.Select(c => c.From).Distinct(StringComparer.Ordinal))
                     {
-                        ReadContent(item);
-                        return item;
+                        FlushIfPresent(from);
                     }
-                    catch (Exception ex) when (ex is InvalidDataException || ex is UnsafePathException)
+
+                    var items = new List<WorkItem>(claimed.Count);
+                    foreach (Claimed one in claimed)
                     {
-                        // Nothing can ever work on it: a dead letter with the reason, and on to the next item.
-                        FinishLocked(claimed.Name, toDead: true, ex.Message, TimeSpan.Zero, takeLock: true);
-                        continue;
+                        WorkItem item = ToItem(new Entry(WorkItemState.Claimed, Sub("claimed"), one.Name.ClaimedName(), one.Name));
+                        try
+                        {
+                            ReadContent(item);
+                            items.Add(item);
+                        }
+                        catch (Exception ex) when (ex is InvalidDataException || ex is UnsafePathException)
+                        {
+                            // Nothing can ever work on it: a dead letter with the reason, and on to the next item.
+                            FinishLocked(one.Name, toDead: true, ex.Message, TimeSpan.Zero, takeLock: true);
+                        }
                     }
+
+                    if (items.Count > 0)
+                    {
+                        return items;
+                    }
+
+                    continue;
                 }
 
                 if (DateTimeOffset.UtcNow >= waitUntil)
                 {
-                    return null;
+                    return Array.Empty<WorkItem>();
                 }
 
                 cancellation.WaitHandle.WaitOne(poll.Next(10, 50));

@@ -26,6 +26,14 @@ namespace AgentState.Queue
         /// </summary>
         WorkItem? Claim(LeaseHolder holder, TimeSpan lease, TimeSpan wait = default, CancellationToken cancellation = default);
 
+        /// <summary>
+        /// Claims up to <paramref name="count"/> due items at once, in claim order, each under a lease of its own (its own
+        /// token, renewed and finished one by one), waiting up to <paramref name="wait"/> for the first; empty when none
+        /// came. Fewer than <paramref name="count"/> when fewer were due: it never waits for more once it has one. For a
+        /// consumer that works through items quickly, one trip to the queue for many claims.
+        /// </summary>
+        IReadOnlyList<WorkItem> ClaimMany(LeaseHolder holder, TimeSpan lease, int count, TimeSpan wait = default, CancellationToken cancellation = default);
+
         /// <summary>Extends a claim's lease to <paramref name="lease"/> from now.</summary>
         WorkItem Renew(string id, string leaseToken, TimeSpan lease);
 

@@ -48,6 +48,18 @@ namespace AgentState.Queue
             }
         }
 
+        /// <summary>The most items one <see cref="IWorkQueue.ClaimMany"/> takes.</summary>
+        public const int MaxClaimCount = 1000;
+
+        /// <summary>Checks how many items a claim asks for.</summary>
+        public static void CheckClaimCount(int count)
+        {
+            if (count < 1 || count > MaxClaimCount)
+            {
+                throw new InvalidInputException($"A claim takes 1 to {MaxClaimCount} items at once, not {count}.", nameof(count));
+            }
+        }
+
         /// <summary>Checks a capacity, when one is given.</summary>
         public static void CheckCapacity(int? capacity)
         {

@@ -104,6 +104,12 @@ namespace AgentState.Postgres
         }
 
         /// <summary>
+        /// For tests: called by <see cref="InOneTrip"/> just before the work is sent and just after its reply came. What it
+        /// throws stands for the connection failing at that point.
+        /// </summary>
+        internal Action<OneTripStage>? Interrupt { get; set; }
+
+        /// <summary>
         /// Runs <paramref name="work"/> as one round trip that commits by itself (no BEGIN and COMMIT around it: the
         /// statements of one command run in one implicit transaction), which halves the trips of a one-statement change.
         /// The price: when the connection is lost after the statements were sent, they may or may not have committed. A
@@ -137,7 +143,10 @@ namespace AgentState.Postgres
                     }
 
                     sent = true;
-                    return work(connection);
+                    Interrupt?.Invoke(OneTripStage.BeforeSend);
+                    T done = work(connection);
+                    Interrupt?.Invoke(OneTripStage.AfterReply);
+                    return done;
                 }
                 catch (Exception ex) when (IsConnectionFailure(ex))
                 {

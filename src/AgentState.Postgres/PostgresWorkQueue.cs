@@ -63,6 +63,9 @@ namespace AgentState.Postgres
         /// <summary>The schema that holds the queue's table.</summary>
         public string Schema => _gateway.Address.Schema;
 
+        /// <summary>The gateway its operations go through (tests interrupt it).</summary>
+        internal PostgresGateway Gateway => _gateway;
+
         /// <summary>The channel waiters LISTEN on.</summary>
         internal string Channel { get; }
 

@@ -389,6 +389,95 @@ namespace AgentState.Tests.Postgres
 
         [Theory]
         [MemberData(nameof(Backends))]
+        public void Concurrent_claimers_taking_several_at_a_time_get_every_item_once(string backend)
+        {
+            using QueueUnderTest t = Open(backend);
+            IWorkQueue queue = t.Queue;
+            for (int i = 0; i < 300; i++)
+            {
+                queue.Enqueue(Draft("i" + i));
+            }
+
+            var claimed = new ConcurrentBag<string>();
+            var batches = new ConcurrentBag<int>();
+            Parallel.For(0, 6, new ParallelOptions { MaxDegreeOfParallelism = 6 }, worker =>
+            {
+                IWorkQueue mine = t.Open("worker" + worker);
+                while (mine.ClaimMany(Holder(1000 + worker), Lease, 7) is IReadOnlyList<WorkItem> items && items.Count > 0)
+                {
+                    batches.Add(items.Count);
+                    foreach (WorkItem item in items)
+                    {
+                        claimed.Add(item.Id);
+                        mine.Complete(item.Id, item.LeaseToken!);
+                    }
+                }
+            });
+
+            Assert.Equal(300, claimed.Count);
+            Assert.Equal(300, claimed.Distinct().Count());
+            Assert.All(batches, n => Assert.InRange(n, 1, 7));
+            Assert.Equal(300, queue.Count()[WorkItemState.Completed]);
+            Assert.Equal(0, queue.Count()[WorkItemState.Queued]);
+        }
+
+        [Theory]
+        [MemberData(nameof(Backends))]
+        public void Claiming_many_takes_them_in_claim_order_each_under_a_lease_of_its_own(string backend)
+        {
+            using QueueUnderTest t = Open(backend);
+            IWorkQueue queue = t.Queue;
+            queue.Enqueue(Draft("low-1", 1));
+            queue.Enqueue(Draft("high-1", 9));
+            queue.Enqueue(Draft("low-2", 1));
+            queue.Enqueue(Draft("high-2", 9));
+            queue.Enqueue(Draft("none", 0));
+
+            IReadOnlyList<WorkItem> first = queue.ClaimMany(Holder(100), TimeSpan.FromSeconds(90), 3);
+
+            Assert.Equal(new[] { "high-1", "high-2", "low-1" }, first.Select(i => i.Id));
+            Assert.All(first, i =>
+            {
+                Assert.Equal(WorkItemState.Claimed, i.State);
+                Assert.Equal(1, i.Attempts);
+                Assert.Equal("{\"n\":1}", i.PayloadJson);
+                Assert.Equal(100, i.HolderProcessId);
+                Assert.Equal(t.Time.AddSeconds(90), i.LeaseExpires);
+            });
+            Assert.Equal(3, first.Select(i => i.LeaseToken).Distinct().Count());
+            Assert.Equal(3, queue.Count()[WorkItemState.Claimed]);
+
+            // Each lease is its own: another item's token opens none, and each is renewed, failed or finished alone.
+            Assert.Throws<LeaseLostException>(() => queue.Complete(first[0].Id, first[1].LeaseToken!));
+            Assert.Equal(WorkItemState.Completed, queue.Complete(first[0].Id, first[0].LeaseToken!).State);
+            Assert.Equal(WorkItemState.Queued, queue.Fail(first[1].Id, first[1].LeaseToken!, "no", TimeSpan.Zero).State);
+            Assert.Equal(t.Time.AddMinutes(5), queue.Renew(first[2].Id, first[2].LeaseToken!, Lease).LeaseExpires);
+
+            // The failed one is back in its place, first; fewer than asked are due, and the claim takes what there is.
+            Assert.Equal(new[] { "high-2", "low-2", "none" }, queue.ClaimMany(Holder(101), Lease, 10).Select(i => i.Id));
+            Assert.Empty(queue.ClaimMany(Holder(101), Lease, 10));
+            Assert.Equal(WorkItemState.Claimed, queue.Get("low-1").State);
+        }
+
+        [Theory]
+        [MemberData(nameof(Backends))]
+        public void A_claim_of_fewer_than_one_or_more_than_a_thousand_items_is_refused_and_claims_nothing(string backend)
+        {
+            using QueueUnderTest t = Open(backend);
+            IWorkQueue queue = t.Queue;
+            queue.Enqueue(Draft("job"));
+
+            foreach (int count in new[] { 0, -1, 1001 })
+            {
+                Assert.Contains("1 to 1000 items at once, not " + count, Assert.Throws<InvalidInputException>(() => queue.ClaimMany(Holder(100), Lease, count)).Message);
+            }
+
+            Assert.Equal(1, queue.Count()[WorkItemState.Queued]);
+            Assert.Equal(0, queue.Count()[WorkItemState.Claimed]);
+        }
+
+        [Theory]
+        [MemberData(nameof(Backends))]
         public void List_and_count_report_every_state_in_fifo_order(string backend)
         {
             using QueueUnderTest t = Open(backend);

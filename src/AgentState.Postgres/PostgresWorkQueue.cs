@@ -32,6 +32,9 @@ namespace AgentState.Postgres
 
         // The lease's token stays on the row after the lease ends: an operation whose reply was lost is told by it whether
         // it committed (PostgresGateway.InOneTrip). Only a claimed row's token is a lease.
+        // A row without its content (the document and the payload): what a completion gives back, as the folder queue's does.
+        private const string Summary = "item_id, seq, priority, state, attempts, max_attempts, due_at, lease_token, lease_expires, holder_pid, last_error";
+
         private const string ClearLease = "lease_expires = NULL, holder_host = NULL, holder_pid = NULL, holder_start = NULL";
 
         // Capacity waits look again after these pauses: finished items notify nobody (a NOTIFY makes commits wait for one another).
@@ -247,12 +250,12 @@ RETURNING {Row}", connection, transaction);
                 connection =>
                 {
                     using var command = new NpgsqlCommand(
-                        $"UPDATE {_table} SET state = 'completed', finished_at = {Now}, {ClearLease} WHERE item_id = @id AND state = 'claimed' AND lease_token = @token RETURNING {Row}",
+                        $"UPDATE {_table} SET state = 'completed', finished_at = {Now}, {ClearLease} WHERE item_id = @id AND state = 'claimed' AND lease_token = @token RETURNING {Summary}",
                         connection);
                     AddNow(command);
-                    return Held(connection, command, id, leaseToken);
+                    return Held(connection, command, id, leaseToken, withContent: false);
                 },
-                connection => EndedWith(connection, id, leaseToken, "state = 'completed'"));
+                connection => EndedWith(connection, id, leaseToken, "state = 'completed'", withContent: false));
         }
 
         /// <inheritdoc/>
@@ -285,7 +288,7 @@ WHERE item_id = @id AND state = 'claimed' AND lease_token = @token RETURNING {Ro
         }
 
         /// <summary>Runs a change of the caller's claim; <see cref="LeaseLostException"/> (nothing changed) when it is not theirs now.</summary>
-        private WorkItem Held(NpgsqlConnection connection, NpgsqlCommand command, string id, string leaseToken)
+        private WorkItem Held(NpgsqlConnection connection, NpgsqlCommand command, string id, string leaseToken, bool withContent = true)
         {
             command.Parameters.AddWithValue("id", id);
             command.Parameters.AddWithValue("token", leaseToken ?? string.Empty);
@@ -293,7 +296,7 @@ WHERE item_id = @id AND state = 'claimed' AND lease_token = @token RETURNING {Ro
             {
                 if (reader.Read())
                 {
-                    return ReadItem(reader, withContent: true);
+                    return ReadItem(reader, withContent);
                 }
             }
 
@@ -324,13 +327,13 @@ WHERE item_id = @id AND state = 'claimed' AND lease_token = @token RETURNING {Ro
         /// Whether the end of a claim (a completion or a failure) whose reply was lost committed: the row has left the
         /// claim for <paramref name="ended"/> and still carries the claim's token (a new claim would have replaced it).
         /// </summary>
-        private (bool Committed, WorkItem Item) EndedWith(NpgsqlConnection connection, string id, string leaseToken, string ended)
+        private (bool Committed, WorkItem Item) EndedWith(NpgsqlConnection connection, string id, string leaseToken, string ended, bool withContent = true)
         {
-            using var command = new NpgsqlCommand($"SELECT {Row} FROM {_table} WHERE item_id = @id AND lease_token = @token AND {ended}", connection);
+            using var command = new NpgsqlCommand($"SELECT {(withContent ? Row : Summary)} FROM {_table} WHERE item_id = @id AND lease_token = @token AND {ended}", connection);
             command.Parameters.AddWithValue("id", id);
             command.Parameters.AddWithValue("token", leaseToken ?? string.Empty);
             using NpgsqlDataReader reader = command.ExecuteReader();
-            return reader.Read() ? (true, ReadItem(reader, withContent: true)) : (false, null!);
+            return reader.Read() ? (true, ReadItem(reader, withContent)) : (false, null!);
         }
 
         /// <summary>

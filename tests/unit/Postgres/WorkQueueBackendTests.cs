@@ -449,7 +449,8 @@ namespace AgentState.Tests.Postgres
 
             // Each lease is its own: another item's token opens none, and each is renewed, failed or finished alone.
             Assert.Throws<LeaseLostException>(() => queue.Complete(first[0].Id, first[1].LeaseToken!));
-            Assert.Equal(WorkItemState.Completed, queue.Complete(first[0].Id, first[0].LeaseToken!).State);
+            WorkItem completed = queue.Complete(first[0].Id, first[0].LeaseToken!);
+            Assert.Equal((WorkItemState.Completed, (string?)null), (completed.State, completed.PayloadJson)); // without its content, on both backends
             Assert.Equal(WorkItemState.Queued, queue.Fail(first[1].Id, first[1].LeaseToken!, "no", TimeSpan.Zero).State);
             Assert.Equal(t.Time.AddMinutes(5), queue.Renew(first[2].Id, first[2].LeaseToken!, Lease).LeaseExpires);
 

@@ -12,15 +12,19 @@ using Npgsql;
 namespace AgentState.Bench
 {
     /// <summary>
-    /// <c>queue-backends &lt;postgres connection&gt; [iterations] [items]</c>: per-operation latency of enqueue, claim and
-    /// complete on the folder queue (durable: fsync of file and folder) and the PostgreSQL queue in the same run, then the
-    /// throughput of 8 consumers (threads, each with its own queue object, and for PostgreSQL its own connections)
-    /// claiming and completing <c>items</c> items on each. A whole-process measurement, because the PostgreSQL half needs
-    /// a server that BenchmarkDotNet's child processes would have to be told about.
+    /// <c>queue-backends &lt;postgres connection&gt; [iterations] [items] [--postgres-throughput]</c>: per-operation latency
+    /// of enqueue, claim and complete on the folder queue (durable: fsync of file and folder) and the PostgreSQL queue in
+    /// the same run, then the throughput of 8 consumers (threads, each with its own queue object, and for PostgreSQL its
+    /// own connections) claiming and completing <c>items</c> items on each, claiming one at a time and then ten at a time
+    /// (<see cref="IWorkQueue.ClaimMany"/>), each completed by itself. <c>--postgres-throughput</c> runs only the
+    /// PostgreSQL throughput. A whole-process measurement, because the PostgreSQL half needs a server that
+    /// BenchmarkDotNet's child processes would have to be told about.
     /// </summary>
     internal static class QueueBackendMeasurement
     {
         private const int Consumers = 8;
+
+        private static readonly int[] ClaimSizes = { 1, 10 };
 
         public static int Run(string[] args)
         {
@@ -33,6 +37,8 @@ namespace AgentState.Bench
             // As the CLI does: the engine opens PostgreSQL stores only through a registered backend.
             AgentStores.UsePostgres(() => new Postgres.PostgresBackend());
             string connection = args[1];
+            bool postgresThroughputOnly = args.Contains("--postgres-throughput");
+            args = args.Where(a => a != "--postgres-throughput").ToArray();
             int iterations = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1000;
             int items = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 10_000;
             string schema = "benchq" + Guid.NewGuid().ToString("n").Substring(0, 8);
@@ -45,6 +51,11 @@ namespace AgentState.Bench
                     ("folder (durable)", _ => WorkQueues.Open(StoreLocator.Folder(Path.Combine(folder, "latency")))),
                     ("PostgreSQL", client => WorkQueues.Open(StoreLocator.Parse(connection + ";Schema=" + schema + ";Application Name=" + client, "/"), new StoreOpenOptions { Initialize = true })),
                 };
+
+                if (postgresThroughputOnly)
+                {
+                    backends = Array.Empty<(string, Func<string, IWorkQueue>)>();
+                }
 
                 Console.WriteLine("| Backend | Operation | Calls | Median | p95 |");
                 Console.WriteLine("|---|---|---:|---:|---:|");
@@ -69,9 +80,18 @@ namespace AgentState.Bench
                 }
 
                 Console.WriteLine();
-                Throughput("folder (durable)", items, client => WorkQueues.Open(StoreLocator.Folder(Path.Combine(folder, "throughput"))), null);
                 int? postmaster = Postmaster(connection);
-                Throughput("PostgreSQL", items, postmaster, client => WorkQueues.Open(StoreLocator.Parse(connection + ";Schema=" + schema + ";Application Name=" + client, "/"), new StoreOpenOptions { Initialize = true }));
+                foreach (int claimSize in ClaimSizes)
+                {
+                    if (!postgresThroughputOnly)
+                    {
+                        Throughput("folder (durable)", items, claimSize, null, client => WorkQueues.Open(StoreLocator.Folder(Path.Combine(folder, "throughput" + claimSize))));
+                    }
+
+                    // A fresh schema for each run, so that one run's finished rows do not weigh on the next.
+                    Throughput("PostgreSQL", items, claimSize, postmaster, client => WorkQueues.Open(StoreLocator.Parse(connection + ";Schema=" + schema + "_" + claimSize + ";Application Name=" + client, "/"), new StoreOpenOptions { Initialize = true }));
+                }
+
                 Console.WriteLine("load average at the end: " + LoadAverage());
                 return 0;
             }
@@ -84,15 +104,16 @@ namespace AgentState.Bench
 
                 using var c = new NpgsqlConnection(connection);
                 c.Open();
-                using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE", c);
+                using var drop = new NpgsqlCommand($"DROP SCHEMA IF EXISTS {schema} CASCADE; " + string.Concat(ClaimSizes.Select(n => $"DROP SCHEMA IF EXISTS {schema}_{n} CASCADE; ")), c);
                 drop.ExecuteNonQuery();
             }
         }
 
-        /// <summary>Enqueues <paramref name="items"/> (not timed), then times 8 consumers claiming and completing them all.</summary>
-        private static void Throughput(string name, int items, Func<string, IWorkQueue> open, int? postmaster) => Throughput(name, items, postmaster, open);
-
-        private static void Throughput(string name, int items, int? postmaster, Func<string, IWorkQueue> open)
+        /// <summary>
+        /// Enqueues <paramref name="items"/> (not timed), then times 8 consumers claiming them <paramref name="claimSize"/>
+        /// at a time and completing each by itself.
+        /// </summary>
+        private static void Throughput(string name, int items, int claimSize, int? postmaster, Func<string, IWorkQueue> open)
         {
             IWorkQueue producer = open("producer");
             for (int i = 0; i < items; i++)
@@ -112,10 +133,13 @@ namespace AgentState.Bench
             var threads = queues.Select(queue => new Thread(() =>
             {
                 start.Wait();
-                while (queue.Claim(me, TimeSpan.FromMinutes(5)) is WorkItem item)
+                while (queue.ClaimMany(me, TimeSpan.FromMinutes(5), claimSize) is IReadOnlyList<WorkItem> claimed && claimed.Count > 0)
                 {
-                    queue.Complete(item.Id, item.LeaseToken!);
-                    Interlocked.Increment(ref done);
+                    foreach (WorkItem item in claimed)
+                    {
+                        queue.Complete(item.Id, item.LeaseToken!);
+                        Interlocked.Increment(ref done);
+                    }
                 }
             })).ToArray();
             foreach (Thread thread in threads)
@@ -138,7 +162,7 @@ namespace AgentState.Bench
             double clientMs = (self.TotalProcessorTime - clientCpu).TotalMilliseconds;
             double serverMs = postmaster is int p1 ? ServerCpuMs(p1) - serverCpu : 0;
             int completed = producer.Count()[WorkItemState.Completed];
-            Console.WriteLine($"{name}: {Consumers} consumers claimed and completed {done:N0} items ({completed:N0} completed in the queue) in {watch.Elapsed.TotalSeconds:0.00} s: " +
+            Console.WriteLine($"{name}, claims of {claimSize}: {Consumers} consumers claimed and completed {done:N0} items ({completed:N0} completed in the queue) in {watch.Elapsed.TotalSeconds:0.00} s: " +
                 $"{(done / watch.Elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture)} claims+completes/s. " +
                 $"CPU per item: {(clientMs / done).ToString("0.000", CultureInfo.InvariantCulture)} ms in this process" +
                 (postmaster == null ? "." : $", {(serverMs / done).ToString("0.000", CultureInfo.InvariantCulture)} ms in the server's processes."));

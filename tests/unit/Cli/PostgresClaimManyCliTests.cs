@@ -1,0 +1,51 @@
+using System;
+using System.Linq;
+using AgentState.Tests.Support;
+using Xunit;
+
+namespace AgentState.Tests.Cli
+{
+    /// <summary><c>agentstate queue claim --count</c> on a PostgreSQL store, run as real processes against the collection's throwaway server.</summary>
+    [Collection(PostgresCollection.Name)]
+    public sealed class PostgresClaimManyCliTests
+    {
+        private readonly PostgresServerFixture _postgres;
+
+        public PostgresClaimManyCliTests(PostgresServerFixture postgres)
+        {
+            _postgres = postgres;
+        }
+
+        /// <summary>A schema of its own for each test, made by db init; the returned runners name it.</summary>
+        private (Func<string[], CliProcess.Result> Q, Func<string[], byte[], CliProcess.Result> QWithInput) NewStore()
+        {
+            string store = _postgres.Server.Uri + "&schema=m" + Guid.NewGuid().ToString("n").Substring(0, 16);
+            CliProcess.Result init = CliProcess.Run("db", "init", "--store", store);
+            Assert.True(init.ExitCode == 0, $"db init exited {init.ExitCode}: {init.StandardError}");
+            CliProcess.Result Run(string[] arguments, byte[]? stdin) => CliProcess.Run(new[] { "queue" }.Concat(arguments).Concat(new[] { "--store", store }), stdin);
+            return (arguments => Run(arguments, null), (arguments, stdin) => Run(arguments, stdin));
+        }
+
+        [PostgresFact]
+        public void Several_items_come_in_claim_order_with_their_own_tokens() =>
+            ClaimManyCliScenarios.Several_items_come_in_claim_order_with_their_own_tokens(NewStore().Q);
+
+        [PostgresFact]
+        public void A_count_outside_1_to_1000_is_a_usage_error_that_claims_nothing() =>
+            ClaimManyCliScenarios.A_count_outside_1_to_1000_is_a_usage_error_that_claims_nothing(NewStore().Q);
+
+        [PostgresFact]
+        public void A_loop_claiming_three_at_a_time_completes_all_seven()
+        {
+            var store = NewStore();
+            ClaimManyCliScenarios.A_loop_claiming_three_at_a_time_completes_all_seven(store.Q, store.QWithInput);
+        }
+
+        [PostgresFact]
+        public void A_loop_that_runs_out_of_input_leaves_the_rest_of_its_batch_claimed()
+        {
+            var store = NewStore();
+            ClaimManyCliScenarios.A_loop_that_runs_out_of_input_leaves_the_rest_of_its_batch_claimed(store.Q, store.QWithInput);
+        }
+    }
+}

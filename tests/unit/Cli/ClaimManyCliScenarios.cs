@@ -1,7 +1,9 @@
 using System;
+using System.Diagnostics;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Tasks;
 using AgentState.Tests.Support;
 using Xunit;
 
@@ -103,6 +105,49 @@ namespace AgentState.Tests.Cli
             Assert.True(lines.Length == 3, "expected the first item, its outcome and the second item, got:\n" + loop.StandardOutput);
             Assert.Equal("completed\ta", lines[1]);
             Assert.Equal(new[] { "Queued\t4", "Claimed\t2", "Completed\t1", "DeadLetter\t0" }, Counts(q));
+        }
+
+        /// <summary>
+        /// A consumer SIGKILLed while it holds a batch of three (it printed the first and waits for its verb): all three
+        /// were claimed by it, and all three return to the next claim with their attempt counted, to be completed once.
+        /// </summary>
+        public static async Task A_consumer_killed_holding_a_batch_returns_every_item_of_it(Func<string[], CliProcess.Result> q, Func<string[], Process> start)
+        {
+            Add(q, "a", "b", "c");
+
+            using (Process doomed = start(new[] { "claim", "--loop", "--count", "3", "--wait", "3600", "--lease", "600" }))
+            {
+                Task<string> errors = doomed.StandardError.ReadToEndAsync();
+                try
+                {
+                    string? first = await doomed.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromMinutes(2));
+                    Assert.True(first != null, "the consumer ended before printing a claim: " + (errors.IsCompleted ? errors.Result : "(still running)"));
+                    using (JsonDocument item = JsonDocument.Parse(first!))
+                    {
+                        Assert.Equal("a", item.RootElement.GetProperty("id").GetString());
+                    }
+
+                    Assert.Equal(new[] { "Queued\t0", "Claimed\t3", "Completed\t0", "DeadLetter\t0" }, Counts(q)); // the whole batch is its
+                }
+                finally
+                {
+                    doomed.Kill(); // SIGKILL while it holds three leases and waits for our word
+                    doomed.WaitForExit(); // Reaped: a zombie would still answer kill(pid, 0).
+                }
+            }
+
+            CliProcess.Result again = q(new[] { "claim", "--count", "5", "--lease", "600" });
+            Succeeds(again, "claim --count 5 after the consumer died");
+            JsonElement[] items = JsonLines(again.StandardOutput);
+            Assert.Equal(new[] { "a", "b", "c" }, items.Select(i => i.GetProperty("id").GetString()).ToArray());
+            Assert.All(items, i => Assert.Equal(2, i.GetProperty("attempts").GetInt32()));
+            foreach (JsonElement item in items)
+            {
+                string id = item.GetProperty("id").GetString()!;
+                Succeeds(q(new[] { "complete", id, "--token", item.GetProperty("leaseToken").GetString()! }), "complete " + id);
+            }
+
+            Assert.Equal(new[] { "Queued\t0", "Claimed\t0", "Completed\t3", "DeadLetter\t0" }, Counts(q));
         }
 
         private static void Add(Func<string[], CliProcess.Result> q, params string[] ids)

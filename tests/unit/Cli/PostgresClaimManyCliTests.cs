@@ -1,5 +1,7 @@
 using System;
+using System.Diagnostics;
 using System.Linq;
+using System.Threading.Tasks;
 using AgentState.Tests.Support;
 using Xunit;
 
@@ -17,13 +19,13 @@ namespace AgentState.Tests.Cli
         }
 
         /// <summary>A schema of its own for each test, made by db init; the returned runners name it.</summary>
-        private (Func<string[], CliProcess.Result> Q, Func<string[], byte[], CliProcess.Result> QWithInput) NewStore()
+        private (Func<string[], CliProcess.Result> Q, Func<string[], byte[], CliProcess.Result> QWithInput, Func<string[], Process> Start) NewStore()
         {
             string store = _postgres.Server.Uri + "&schema=m" + Guid.NewGuid().ToString("n").Substring(0, 16);
             CliProcess.Result init = CliProcess.Run("db", "init", "--store", store);
             Assert.True(init.ExitCode == 0, $"db init exited {init.ExitCode}: {init.StandardError}");
-            CliProcess.Result Run(string[] arguments, byte[]? stdin) => CliProcess.Run(new[] { "queue" }.Concat(arguments).Concat(new[] { "--store", store }), stdin);
-            return (arguments => Run(arguments, null), (arguments, stdin) => Run(arguments, stdin));
+            string[] Named(string[] arguments) => new[] { "queue" }.Concat(arguments).Concat(new[] { "--store", store }).ToArray();
+            return (arguments => CliProcess.Run(Named(arguments), null), (arguments, stdin) => CliProcess.Run(Named(arguments), stdin), arguments => CliProcess.Start(Named(arguments)));
         }
 
         [PostgresFact]
@@ -46,6 +48,14 @@ namespace AgentState.Tests.Cli
         {
             var store = NewStore();
             ClaimManyCliScenarios.A_loop_that_runs_out_of_input_leaves_the_rest_of_its_batch_claimed(store.Q, store.QWithInput);
+        }
+
+        [PostgresFact]
+        [Trait("Category", "Crash")]
+        public Task A_consumer_killed_holding_a_batch_returns_every_item_of_it()
+        {
+            var store = NewStore();
+            return ClaimManyCliScenarios.A_consumer_killed_holding_a_batch_returns_every_item_of_it(store.Q, store.Start);
         }
     }
 }

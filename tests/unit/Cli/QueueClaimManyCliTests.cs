@@ -1,6 +1,6 @@
 using System;
 using System.Linq;
-using System.Text;
+using System.Threading.Tasks;
 using AgentState.Tests.Support;
 using Xunit;
 
@@ -35,6 +35,11 @@ namespace AgentState.Tests.Cli
         [Fact]
         public void A_loop_that_runs_out_of_input_leaves_the_rest_of_its_batch_claimed() =>
             ClaimManyCliScenarios.A_loop_that_runs_out_of_input_leaves_the_rest_of_its_batch_claimed(Q, QWithInput);
+
+        [Fact]
+        [Trait("Category", "Crash")]
+        public Task A_consumer_killed_holding_a_batch_returns_every_item_of_it() =>
+            ClaimManyCliScenarios.A_consumer_killed_holding_a_batch_returns_every_item_of_it(Q, arguments => CliProcess.Start(new[] { "queue" }.Concat(arguments).Concat(new[] { "--queue", Queue })));
 
         [Fact]
         public void A_bad_count_leaves_no_queue_folder_behind()

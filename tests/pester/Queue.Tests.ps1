@@ -225,6 +225,22 @@ Describe 'The work queue cmdlets' {
             $batch.Id | Should -Be @('a', 'b') -Because "-Count $Value (a $($Value.GetType().Name)) asks for two items"
         }
 
+        It 'emits the items that are due at once under a long -Wait, waiting for the first only' {
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript("Import-Module '$script:ModulePath'; Receive-AgentWorkItem -Count 10 -Wait 3600 -Queue '$queue' -Verbose")
+                $async = $ps.BeginInvoke()
+                $async.AsyncWaitHandle.WaitOne([TimeSpan]::FromMinutes(2)) | Should -BeTrue -Because 'five items were due: -Count 10 must not wait the hour for five more'
+                $batch = @($ps.EndInvoke($async))
+                $batch.Id | Should -Be @('a', 'b', 'c', 'd', 'e')
+                @($ps.Streams.Verbose | ForEach-Object Message) -join "`n" | Should -Match '5 of the 10 items asked for were due'
+            }
+            finally {
+                if ($ps.InvocationStateInfo.State -eq 'Running') { $ps.Stop() }
+                $ps.Dispose()
+            }
+        }
+
         It 'claims nothing under -WhatIf and says how many it would claim' {
             Receive-AgentWorkItem -Count 5 -Queue $queue -WhatIf | Should -BeNullOrEmpty
             @(Get-AgentWorkItem -State Queued -Queue $queue).Count | Should -Be 5 -Because '-WhatIf must not claim'

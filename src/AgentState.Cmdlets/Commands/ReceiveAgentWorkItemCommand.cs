@@ -67,6 +67,11 @@ namespace AgentState.Commands
                     return;
                 }
 
+                if (items.Count < Count)
+                {
+                    WriteVerbose($"{items.Count} of the {Count} items asked for were due in '{queue.Location}'.");
+                }
+
                 foreach (WorkItem item in items)
                 {
                     WriteObject(WorkItemOutput.For(item));

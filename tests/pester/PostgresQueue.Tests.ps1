@@ -95,6 +95,34 @@ Describe 'The work queue cmdlets on a PostgreSQL store' -Skip:$NoServer {
         Get-AgentWorkItem -Store $store | Format-Table | Out-String | Should -Match 'j1\s+Queued'
     }
 
+    It 'claims up to -Count items in claim order in one call, each under its own lease, and the rest with the next' {
+        'c1', 'c2', 'c3', 'c4', 'c5' | ForEach-Object { Add-AgentWorkItem $_ -Store $store } | Out-Null
+        $batch = @(Receive-AgentWorkItem -Count 3 -Lease 300 -Store $store)
+        $batch.Count | Should -Be 3 -Because "5 items were due and -Count 3 asked for three, got: $($batch.Id -join ', ')"
+        $batch.Id | Should -Be @('c1', 'c2', 'c3') -Because 'a batch comes in claim order (FIFO within a priority)'
+        $batch.State | Should -Be @('Claimed', 'Claimed', 'Claimed')
+        @($batch.LeaseToken | Sort-Object -Unique).Count | Should -Be 3 -Because "each claim needs its own lease token, got: $($batch.LeaseToken -join ', ')"
+
+        $done = @($batch | Complete-AgentWorkItem -PassThru)
+        $done.State | Should -Be @('Completed', 'Completed', 'Completed') -Because 'each piped claim finds its store by the item and is completed with its own token'
+        @(Get-AgentWorkItem -State Completed -Store $store).Id | Should -Be @('c1', 'c2', 'c3')
+
+        $rest = @(Receive-AgentWorkItem -Count 3 -Store $store)
+        $rest.Id | Should -Be @('c4', 'c5') -Because 'the next call gets the two left: fewer than -Count, without waiting for more'
+        Receive-AgentWorkItem -Count 3 -Store $store | Should -BeNullOrEmpty -Because 'nothing is due any more'
+    }
+
+    It 'refuses -Count 0 as a parameter validation error, binds a string or a [long], and claims nothing under -WhatIf' {
+        'v1', 'v2', 'v3', 'v4', 'v5' | ForEach-Object { Add-AgentWorkItem $_ -Store $store } | Out-Null
+        { Receive-AgentWorkItem -Count 0 -Store $store } |
+            Should -Throw -ErrorId 'ParameterArgumentValidationError,AgentState.Commands.ReceiveAgentWorkItemCommand'
+        Receive-AgentWorkItem -Count 5 -Store $store -WhatIf | Should -BeNullOrEmpty
+        @(Get-AgentWorkItem -State Queued -Store $store).Count | Should -Be 5 -Because 'neither a refused -Count nor -WhatIf may claim'
+
+        @(Receive-AgentWorkItem -Count ('Batch', '2' | ConvertFrom-Csv).Batch -Store $store).Id | Should -Be @('v1', 'v2') -Because 'a string "2" from a CSV asks for two'
+        @(Receive-AgentWorkItem -Count ([long]2) -Store $store).Id | Should -Be @('v3', 'v4') -Because 'a [long] 2 asks for two'
+    }
+
     It 'reports a wrong store: <case>' -ForEach @(
         @{ case = 'a malformed connection'; id = 'InvalidStore' }
         @{ case = 'an item piped with -Store naming another schema'; id = 'WorkItemNotFound' }

@@ -185,4 +185,71 @@ Describe 'The work queue cmdlets' {
             $ps.Dispose()
         }
     }
+
+    Context 'Receive-AgentWorkItem -Count' {
+        BeforeEach {
+            'a', 'b', 'c', 'd', 'e' | ForEach-Object { Add-AgentWorkItem $_ -Queue $queue } | Out-Null
+        }
+
+        It 'claims up to -Count items in claim order, each under its own lease, and leaves the rest for the next call' {
+            $batch = @(Receive-AgentWorkItem -Count 3 -Lease 300 -Queue $queue)
+            $batch.Count | Should -Be 3 -Because "5 items were due and -Count 3 asked for three, got: $($batch.Id -join ', ')"
+            $batch.Id | Should -Be @('a', 'b', 'c') -Because 'a batch comes in claim order (FIFO within a priority)'
+            $batch | ForEach-Object { $_ | Should -BeOfType AgentState.Queue.WorkItem }
+            $batch.State | Should -Be @('Claimed', 'Claimed', 'Claimed')
+            $batch.HolderProcessId | Should -Be @($PID, $PID, $PID) -Because 'this session holds every claim of the batch'
+            @($batch.LeaseToken | Sort-Object -Unique).Count | Should -Be 3 -Because "each claim needs its own lease token, got: $($batch.LeaseToken -join ', ')"
+
+            $done = @($batch | Complete-AgentWorkItem -PassThru)
+            $done.Id | Should -Be @('a', 'b', 'c') -Because 'each piped claim is completed with its own token'
+            $done.State | Should -Be @('Completed', 'Completed', 'Completed')
+            @(Get-AgentWorkItem -State Completed -Queue $queue).Id | Should -Be @('a', 'b', 'c')
+
+            $rest = @(Receive-AgentWorkItem -Count 3 -Queue $queue)
+            $rest.Id | Should -Be @('d', 'e') -Because 'the next call gets the two left: fewer than -Count, without waiting for more'
+            Receive-AgentWorkItem -Count 3 -Queue $queue | Should -BeNullOrEmpty -Because 'nothing is due any more'
+        }
+
+        It 'refuses -Count <_> as a parameter validation error and claims nothing' -ForEach @(0, 1001, -1) {
+            { Receive-AgentWorkItem -Count $_ -Queue $queue } |
+                Should -Throw -ErrorId 'ParameterArgumentValidationError,AgentState.Commands.ReceiveAgentWorkItemCommand'
+            @(Get-AgentWorkItem -State Queued -Queue $queue).Count | Should -Be 5 -Because "a refused -Count $_ must not claim anything"
+        }
+
+        It 'binds -Count from <Kind>' -ForEach @(
+            @{ Kind = 'a string, as a CSV gives it'; Value = ('Batch', '2' | ConvertFrom-Csv).Batch }
+            @{ Kind = 'a [long]'; Value = [long]2 }
+            @{ Kind = 'a [double] with no fraction'; Value = [double]2 }
+        ) {
+            $batch = @(Receive-AgentWorkItem -Count $Value -Queue $queue)
+            $batch.Id | Should -Be @('a', 'b') -Because "-Count $Value (a $($Value.GetType().Name)) asks for two items"
+        }
+
+        It 'emits the items that are due at once under a long -Wait, waiting for the first only' {
+            $ps = [powershell]::Create()
+            try {
+                $null = $ps.AddScript("Import-Module '$script:ModulePath'; Receive-AgentWorkItem -Count 10 -Wait 3600 -Queue '$queue' -Verbose")
+                $async = $ps.BeginInvoke()
+                $async.AsyncWaitHandle.WaitOne([TimeSpan]::FromMinutes(2)) | Should -BeTrue -Because 'five items were due: -Count 10 must not wait the hour for five more'
+                $batch = @($ps.EndInvoke($async))
+                $batch.Id | Should -Be @('a', 'b', 'c', 'd', 'e')
+                @($ps.Streams.Verbose | ForEach-Object Message) -join "`n" | Should -Match '5 of the 10 items asked for were due'
+            }
+            finally {
+                if ($ps.InvocationStateInfo.State -eq 'Running') { $ps.Stop() }
+                $ps.Dispose()
+            }
+        }
+
+        It 'claims nothing under -WhatIf and says how many it would claim' {
+            Receive-AgentWorkItem -Count 5 -Queue $queue -WhatIf | Should -BeNullOrEmpty
+            @(Get-AgentWorkItem -State Queued -Queue $queue).Count | Should -Be 5 -Because '-WhatIf must not claim'
+
+            # The What-if text goes to the host: run it in a child pwsh to read it.
+            $text = & pwsh -NoProfile -NonInteractive -Command "Import-Module '$script:ModulePath'; Receive-AgentWorkItem -Count 5 -Queue '$queue' -WhatIf" 2>&1 | Out-String
+            $LASTEXITCODE | Should -Be 0 -Because "the child pwsh said:`n$text"
+            $text | Should -Match 'Claim up to 5 work items' -Because "the What-if text should say how many, it was:`n$text"
+            @(Get-AgentWorkItem -State Queued -Queue $queue).Count | Should -Be 5 -Because '-WhatIf in the child must not claim either'
+        }
+    }
 }

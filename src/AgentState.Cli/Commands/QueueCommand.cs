@@ -177,86 +177,135 @@ namespace AgentState.Cli.Commands
             var lease = new Option<double>("--lease") { Description = "Seconds the claim is held unless renewed (default 300).", DefaultValueFactory = _ => 300 };
             var wait = new Option<double>("--wait") { Description = "Seconds to wait for a due item (default 0)." };
             var holder = new Option<int?>("--holder-pid") { Description = "The process that holds the claim: when it dies the item returns. Default: the caller (this command's parent)." };
+            var count = new Option<int>("--count")
+            {
+                Description = $"Claim up to this many due items at once, 1 to {WorkItemRules.MaxClaimCount} (default 1): one JSON line each, in claim order, each with its own lease token; fewer when fewer were due (--wait is for the first only).",
+                DefaultValueFactory = _ => 1,
+            };
+            count.Validators.Add(result =>
+            {
+                // Refused while parsing, before the queue is opened: a bad count claims nothing. A value that is not a
+                // number is left to the parser's own error (asking for the value would throw instead).
+                if (result.Tokens.Count == 1
+                    && int.TryParse(result.Tokens[0].Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out int asked)
+                    && (asked < 1 || asked > WorkItemRules.MaxClaimCount))
+                {
+                    result.AddError($"--count takes 1 to {WorkItemRules.MaxClaimCount} items, not {asked}.");
+                }
+            });
             var loop = new Option<bool>("--loop")
             {
-                Description = "Be a consumer: claim (held by this process), print the item, then read 'complete', 'fail [error]' or 'renew' from stdin, print the outcome, and claim the next; stop at end of input or when --wait passes with no item.",
+                Description = "Be a consumer: claim (held by this process), print the item, then read 'complete', 'fail [error]' or 'renew' from stdin, print the outcome, and claim the next; stop at end of input or when --wait passes with no item. "
+                    + "With --count N: claim N at a time and settle them one by one, each printed, then its stdin line read, before the next; at end of input the batch's unsettled claims stay until their leases run out.",
             };
             var queue = new QueueNaming();
-            var command = new Command("claim", "Claim the next due item; prints it as one JSON line with its lease token. Exit 3 when no item was due.") { lease, wait, holder, loop };
+            var command = new Command("claim", "Claim the next due item (or --count of them); prints each as one JSON line with its lease token. Exit 3 when no item was due.") { lease, wait, holder, count, loop };
             queue.AddTo(command);
             command.SetAction(parsed => CommandRunner.Run(() =>
             {
                 IWorkQueue q = queue.Open(parsed);
                 TimeSpan leaseFor = TimeSpan.FromSeconds(parsed.GetValue(lease));
                 TimeSpan waitFor = TimeSpan.FromSeconds(parsed.GetValue(wait));
+                int many = parsed.GetValue(count);
                 if (parsed.GetValue(loop))
                 {
-                    return Consume(q, leaseFor, waitFor);
+                    return Consume(q, leaseFor, waitFor, many);
                 }
 
                 LeaseHolder who = LeaseHolder.ForProcess(parsed.GetValue(holder) ?? ParentProcess.Id());
-                WorkItem? item = Usage(() => q.Claim(who, leaseFor, waitFor));
-                if (item == null)
+                IReadOnlyList<WorkItem> items = Usage(() => Claim(q, who, leaseFor, waitFor, many));
+                if (items.Count == 0)
                 {
                     Console.Error.WriteLine($"agentstate: no item in '{q.Location}' was due.");
                     return ExitCodes.NothingToClaim;
                 }
 
-                Console.Out.WriteLine(Json(item));
+                foreach (WorkItem item in items)
+                {
+                    Console.Out.WriteLine(Json(item));
+                }
+
                 return ExitCodes.Success;
             }));
             return command;
         }
 
-        /// <summary>The consumer loop: one claim at a time, held by this process, settled by what stdin says.</summary>
-        private static int Consume(IWorkQueue q, TimeSpan lease, TimeSpan wait)
+        /// <summary>One claim on the single-item path the queue has always taken; more in one trip to the queue.</summary>
+        private static IReadOnlyList<WorkItem> Claim(IWorkQueue q, LeaseHolder holder, TimeSpan lease, TimeSpan wait, int count)
+        {
+            if (count == 1)
+            {
+                WorkItem? item = q.Claim(holder, lease, wait);
+                return item == null ? Array.Empty<WorkItem>() : new[] { item };
+            }
+
+            return q.ClaimMany(holder, lease, count, wait);
+        }
+
+        /// <summary>
+        /// The consumer loop: <paramref name="count"/> claims at a time, held by this process, each printed and settled by
+        /// what stdin says before the next is printed.
+        /// </summary>
+        private static int Consume(IWorkQueue q, TimeSpan lease, TimeSpan wait, int count)
         {
             while (true)
             {
-                WorkItem? item = q.Claim(LeaseHolder.Current, lease, wait);
-                if (item == null)
+                IReadOnlyList<WorkItem> batch = Claim(q, LeaseHolder.Current, lease, wait, count);
+                if (batch.Count == 0)
                 {
                     return ExitCodes.Success;
                 }
 
-                Console.Out.WriteLine(Json(item));
-                Console.Out.Flush();
-                while (true)
+                foreach (WorkItem item in batch)
                 {
-                    string? line = Console.In.ReadLine();
-                    if (line == null)
+                    if (!Settle(q, item, lease))
                     {
-                        return ExitCodes.Success; // The claim stays until its lease runs out or this process is gone.
+                        return ExitCodes.Success; // The batch's unsettled claims stay until their leases run out or this process is gone.
                     }
-
-                    string verb = line.Split(new[] { ' ' }, 2)[0];
-                    string rest = line.Length > verb.Length ? line.Substring(verb.Length + 1) : string.Empty;
-                    if (verb == "renew")
-                    {
-                        q.Renew(item.Id, item.LeaseToken!, lease);
-                        Console.Out.WriteLine("renewed\t" + item.Id);
-                        Console.Out.Flush();
-                        continue;
-                    }
-
-                    if (verb == "complete")
-                    {
-                        q.Complete(item.Id, item.LeaseToken!);
-                        Console.Out.WriteLine("completed\t" + item.Id);
-                    }
-                    else if (verb == "fail")
-                    {
-                        WorkItem after = q.Fail(item.Id, item.LeaseToken!, rest.Length == 0 ? "failed" : rest, TimeSpan.Zero);
-                        Console.Out.WriteLine((after.State == WorkItemState.DeadLetter ? "dead\t" : "failed\t") + item.Id);
-                    }
-                    else
-                    {
-                        throw new UsageException($"expected 'complete', 'fail [error]' or 'renew' on stdin, not '{line}'.");
-                    }
-
-                    Console.Out.Flush();
-                    break;
                 }
+            }
+        }
+
+        /// <summary>Prints one claimed item and settles it by stdin's verb; false at end of input.</summary>
+        private static bool Settle(IWorkQueue q, WorkItem item, TimeSpan lease)
+        {
+            Console.Out.WriteLine(Json(item));
+            Console.Out.Flush();
+            while (true)
+            {
+                string? line = Console.In.ReadLine();
+                if (line == null)
+                {
+                    return false;
+                }
+
+                string verb = line.Split(new[] { ' ' }, 2)[0];
+                string rest = line.Length > verb.Length ? line.Substring(verb.Length + 1) : string.Empty;
+                if (verb == "renew")
+                {
+                    q.Renew(item.Id, item.LeaseToken!, lease);
+                    Console.Out.WriteLine("renewed\t" + item.Id);
+                    Console.Out.Flush();
+                    continue;
+                }
+
+                if (verb == "complete")
+                {
+                    q.Complete(item.Id, item.LeaseToken!);
+                    Console.Out.WriteLine("completed\t" + item.Id);
+                }
+                else if (verb == "fail")
+                {
+                    WorkItem after = q.Fail(item.Id, item.LeaseToken!, rest.Length == 0 ? "failed" : rest, TimeSpan.Zero);
+                    Console.Out.WriteLine((after.State == WorkItemState.DeadLetter ? "dead\t" : "failed\t") + item.Id);
+                }
+                else
+                {
+                    throw new UsageException($"expected 'complete', 'fail [error]' or 'renew' on stdin, not '{line}'.");
+                }
+
+                Console.Out.Flush();
+                return true;
             }
         }
 

@@ -11,7 +11,7 @@ namespace AgentState.Tests.Contract
     public sealed record ParameterInSet(string Set, bool Mandatory, int? Position, bool FromPipeline, bool FromPipelineByPropertyName);
 
     /// <summary>A cmdlet parameter as declared by its attributes.</summary>
-    public sealed record DeclaredParameter(string Name, string TypeName, IReadOnlyList<string> Aliases, IReadOnlyList<ParameterInSet> Sets, IReadOnlyList<string> ValidateSet, bool SupportsWildcards, string? Completer = null)
+    public sealed record DeclaredParameter(string Name, string TypeName, IReadOnlyList<string> Aliases, IReadOnlyList<ParameterInSet> Sets, IReadOnlyList<string> ValidateSet, bool SupportsWildcards, string? Completer = null, IReadOnlyList<object?>? ValidateRange = null)
     {
         public ParameterInSet In(string set) => Sets.Single(s => s.Set == set || s.Set == "__AllParameterSets");
     }
@@ -139,7 +139,8 @@ namespace AgentState.Tests.Contract
                 bool wildcards = attributes.Any(a => a.AttributeType.Name == "SupportsWildcardsAttribute");
                 string? completer = attributes.Where(a => a.AttributeType.Name == "ArgumentCompleterAttribute")
                     .Select(a => a.ConstructorArguments[0].Value is Type t ? t.Name : null).FirstOrDefault();
-                parameters.Add(new DeclaredParameter(property.Name, TypeName(property.PropertyType), parameterAliases, sets, validateSet, wildcards, completer));
+                IReadOnlyList<object?>? range = attributes.Where(a => a.AttributeType.Name == "ValidateRangeAttribute").Select(a => a.ConstructorArguments.Select(c => c.Value).ToList()).FirstOrDefault();
+                parameters.Add(new DeclaredParameter(property.Name, TypeName(property.PropertyType), parameterAliases, sets, validateSet, wildcards, completer, range));
             }
 
             string impact = cmdlet.NamedArguments.Where(n => n.MemberName == "ConfirmImpact").Select(n => new[] { "None", "Low", "Medium", "High" }[(int)n.TypedValue.Value!]).DefaultIfEmpty("Medium").First();

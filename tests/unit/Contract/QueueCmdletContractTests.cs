@@ -81,6 +81,19 @@ namespace AgentState.Tests.Contract
         }
 
         [Fact]
+        public void Receive_AgentWorkItem_claims_up_to_Count_items_of_1_to_1000()
+        {
+            DeclaredCmdlet cmdlet = CmdletContract.Get("Receive-AgentWorkItem");
+            DeclaredParameter count = cmdlet.Parameter("Count");
+
+            Assert.Equal("Int32", count.TypeName); // an int, so that [long] and "5" from a CSV bind by PowerShell's conversion
+            Assert.True(count.Sets.Single() is { Mandatory: false, Position: null, FromPipeline: false, FromPipelineByPropertyName: false });
+            Assert.Equal(new object?[] { 1, 1000 }, count.ValidateRange);
+            Assert.Equal(new[] { "AgentState.Queue.WorkItem" }, cmdlet.OutputTypes);
+            Assert.Equal(new[] { "Count", "HolderProcessId", "Lease", "Queue", "Store", "Wait" }, cmdlet.Parameters.Select(p => p.Name).OrderBy(n => n, System.StringComparer.Ordinal));
+        }
+
+        [Fact]
         public void The_readers_take_ids_and_states()
         {
             DeclaredCmdlet get = CmdletContract.Get("Get-AgentWorkItem");

@@ -55,13 +55,15 @@ namespace AgentState.Postgres
                 try
                 {
                     using NpgsqlConnection connection = _source.OpenConnection();
-                    if (sessionLock != null)
-                    {
-                        Advisory(connection, "pg_advisory_lock", sessionLock);
-                    }
-
                     try
                     {
+                        // Inside the try: a lock granted to a call that then failed is let go too (unlocking one not held is a no-op),
+                        // since the connection goes back to the pool without a reset.
+                        if (sessionLock != null)
+                        {
+                            Advisory(connection, "pg_advisory_lock", sessionLock);
+                        }
+
                         using NpgsqlTransaction transaction = connection.BeginTransaction();
                         T result = work(connection, transaction);
                         commitSent = true;
@@ -96,7 +98,7 @@ namespace AgentState.Postgres
                         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The PostgreSQL store '{Address.Location}' did not answer ({Describe(ex)}); nothing was committed, so trying to {what} again in {pause.TotalSeconds:0.##} s."));
 
                     // Connections the pool kept from before a restart are dead: drop them rather than meet them one by one.
-                    NpgsqlConnection.ClearAllPools();
+                    _source.Clear();
                     Thread.Sleep(pause);
                     pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 1000));
                 }
@@ -104,8 +106,8 @@ namespace AgentState.Postgres
         }
 
         /// <summary>
-        /// For tests: called by <see cref="InOneTrip"/> just before the work is sent and just after its reply came. What it
-        /// throws stands for the connection failing at that point.
+        /// For tests: called by <see cref="InOneTrip"/> (and by the work between its trips) at each <see cref="OneTripStage"/>.
+        /// What it throws stands for the connection failing at that point.
         /// </summary>
         internal Action<OneTripStage>? Interrupt { get; set; }
 
@@ -113,26 +115,35 @@ namespace AgentState.Postgres
         /// Runs <paramref name="work"/> as one round trip that commits by itself (no BEGIN and COMMIT around it: the
         /// statements of one command run in one implicit transaction), which halves the trips of a one-statement change.
         /// The price: when the connection is lost after the statements were sent, they may or may not have committed. A
-        /// server's error (a shutdown, a deadlock) means they did not, and they are run again; for any other loss,
-        /// <paramref name="readBack"/> asks a new connection whether the change is there (an operation that can say so
-        /// from the row, as a claim can by its lease token): committed, its result is returned; not, the work is run again.
+        /// server's error (a shutdown, a deadlock) answering the only trip means it did not, and it is run again. For any
+        /// other loss, the server process that ran the work is ended first (it may still be running it, its client gone),
+        /// then <paramref name="readBack"/> asks a new connection whether the change is there (an operation that can say
+        /// so from the row, as a claim can by its lease token): committed, its result is returned; not, the work is run again.
         /// </summary>
         /// <param name="what">What the work does, for messages ("complete the work item 'a'").</param>
         /// <param name="work">The statements, run on a connection without a transaction; later statements on the same connection commit each by itself.</param>
         /// <param name="readBack">Whether the work's change is in the database, and the work's result if so.</param>
-        public T InOneTrip<T>(string what, Func<NpgsqlConnection, T> work, Func<NpgsqlConnection, (bool Committed, T Result)> readBack)
+        /// <param name="severalTrips">
+        /// The work may make more than one trip, each committing by itself: a server's error then proves nothing about the
+        /// trips before it, and every failure after sending is settled by <paramref name="readBack"/>.
+        /// </param>
+        public T InOneTrip<T>(string what, Func<NpgsqlConnection, T> work, Func<NpgsqlConnection, (bool Committed, T Result)> readBack, bool severalTrips = false)
         {
             DateTime deadline = DateTime.UtcNow + RetryFor;
             TimeSpan pause = TimeSpan.FromMilliseconds(50);
             bool unknown = false;
+            int lostBackend = 0;
             while (true)
             {
                 bool sent = false;
+                int backend = 0;
                 try
                 {
                     using NpgsqlConnection connection = _source.OpenConnection();
                     if (unknown)
                     {
+                        Interrupt?.Invoke(OneTripStage.BeforeReadBack);
+                        EndBackend(connection, lostBackend, deadline);
                         (bool committed, T result) = readBack(connection);
                         if (committed)
                         {
@@ -142,16 +153,23 @@ namespace AgentState.Postgres
                         unknown = false;
                     }
 
-                    sent = true;
                     Interrupt?.Invoke(OneTripStage.BeforeSend);
+                    backend = connection.ProcessID;
+                    sent = true;
                     T done = work(connection);
                     Interrupt?.Invoke(OneTripStage.AfterReply);
                     return done;
                 }
                 catch (Exception ex) when (IsConnectionFailure(ex))
                 {
-                    // An error the server sent ended the implicit transaction: nothing of it committed.
-                    unknown |= sent && !(ex is PostgresException);
+                    // An error the server sent ended the implicit transaction of the trip it answered: nothing of that trip
+                    // committed, and with one trip nothing at all.
+                    if (sent && (severalTrips || !(ex is PostgresException)))
+                    {
+                        unknown = true;
+                        lostBackend = backend;
+                    }
+
                     if (DateTime.UtcNow + pause > deadline)
                     {
                         throw unknown
@@ -166,10 +184,41 @@ namespace AgentState.Postgres
                     _retrying?.Invoke(unknown
                         ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The PostgreSQL store '{Address.Location}' stopped answering ({Describe(ex)}) after being asked to {what}; looking in {pause.TotalSeconds:0.##} s whether it did, and doing it again if not.")
                         : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The PostgreSQL store '{Address.Location}' did not answer ({Describe(ex)}); nothing was committed, so trying to {what} again in {pause.TotalSeconds:0.##} s."));
-                    NpgsqlConnection.ClearAllPools();
+                    _source.Clear();
                     Thread.Sleep(pause);
                     pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 1000));
                 }
+            }
+        }
+
+        /// <summary>
+        /// Ends the server process <paramref name="pid"/> (one of this role's on this database: the one whose client lost
+        /// it) and waits until it is gone, so that what it was running has committed or rolled back before anyone looks.
+        /// After a server restart it is gone already. It is not waited for past <paramref name="deadline"/>.
+        /// </summary>
+        private static void EndBackend(NpgsqlConnection connection, int pid, DateTime deadline)
+        {
+            if (pid == 0 || pid == connection.ProcessID)
+            {
+                // Nothing was sent, or the pool handed back the very connection, idle: nothing of it is still running.
+                return;
+            }
+
+            using (var end = new NpgsqlCommand(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = @pid AND usename = current_user AND datname = current_database() AND pid <> pg_backend_pid()",
+                connection))
+            {
+                end.Parameters.AddWithValue("pid", pid);
+                end.ExecuteNonQuery();
+            }
+
+            using var gone = new NpgsqlCommand("SELECT NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = @pid)", connection);
+            gone.Parameters.AddWithValue("pid", pid);
+            TimeSpan wait = TimeSpan.FromMilliseconds(5);
+            while (!(bool)gone.ExecuteScalar()! && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(wait);
+                wait = TimeSpan.FromMilliseconds(Math.Min(wait.TotalMilliseconds * 2, 100));
             }
         }
 

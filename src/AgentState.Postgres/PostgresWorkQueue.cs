@@ -198,7 +198,8 @@ RETURNING {Row}", connection, transaction);
 
                             return claimed;
                         },
-                        connection => ClaimedWith(connection, token));
+                        connection => ClaimedWith(connection, token),
+                        severalTrips: true);
                     if (items.Count > 0)
                     {
                         return items;
@@ -282,7 +283,7 @@ WHERE item_id = @id AND state = 'claimed' AND lease_token = @token RETURNING {Ro
                     command.Parameters.AddWithValue("error", failure);
                     return Held(connection, command, id, leaseToken);
                 },
-                connection => EndedWith(connection, id, leaseToken, "state IN ('queued', 'dead_letter')"));
+                connection => EndedWith(connection, id, leaseToken, "state IN ('queued', 'dead_letter') AND last_error = @error", failure));
             after.LastError = error;
             return after;
         }
@@ -327,9 +328,14 @@ WHERE item_id = @id AND state = 'claimed' AND lease_token = @token RETURNING {Ro
         /// Whether the end of a claim (a completion or a failure) whose reply was lost committed: the row has left the
         /// claim for <paramref name="ended"/> and still carries the claim's token (a new claim would have replaced it).
         /// </summary>
-        private (bool Committed, WorkItem Item) EndedWith(NpgsqlConnection connection, string id, string leaseToken, string ended, bool withContent = true)
+        private (bool Committed, WorkItem Item) EndedWith(NpgsqlConnection connection, string id, string leaseToken, string ended, string? error = null, bool withContent = true)
         {
             using var command = new NpgsqlCommand($"SELECT {(withContent ? Row : Summary)} FROM {_table} WHERE item_id = @id AND lease_token = @token AND {ended}", connection);
+            if (error != null)
+            {
+                command.Parameters.AddWithValue("error", error);
+            }
+
             command.Parameters.AddWithValue("id", id);
             command.Parameters.AddWithValue("token", leaseToken ?? string.Empty);
             using NpgsqlDataReader reader = command.ExecuteReader();
@@ -415,6 +421,7 @@ WHERE state = 'claimed' AND holder_host = @host AND NOT (holder_pid = @pid AND c
         /// </summary>
         private void ReturnClaim(NpgsqlConnection connection, string id, string token, string error, bool? toDead)
         {
+            _gateway.Interrupt?.Invoke(OneTripStage.BetweenTrips);
             string dead = toDead == null ? "attempts >= max_attempts" : toDead.Value ? "true" : "false";
             using var command = new NpgsqlCommand(
                 $@"UPDATE {_table} SET
@@ -434,6 +441,7 @@ WHERE item_id = @id AND state = 'claimed' AND lease_token = @token", connection)
         {
             while (true)
             {
+                _gateway.Interrupt?.Invoke(OneTripStage.BetweenTrips);
                 var claimed = new List<WorkItem>();
                 var corrupt = new List<(string Id, string Token, string Reason)>();
                 using (var command = new NpgsqlCommand(ClaimSql, connection))

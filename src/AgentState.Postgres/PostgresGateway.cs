@@ -89,18 +89,11 @@ namespace AgentState.Postgres
 
                     if (DateTime.UtcNow + pause > deadline)
                     {
-                        throw new StoreUnavailableException(
-                            $"Cannot {what}: the PostgreSQL store '{Address.Location}' did not answer for {RetryFor.TotalSeconds:0} s ({Describe(ex)}). Nothing was changed.",
-                            outcomeUnknown: false, ex);
+                        throw NothingChanged(what, ex);
                     }
 
-                    _retrying?.Invoke(
-                        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The PostgreSQL store '{Address.Location}' did not answer ({Describe(ex)}); nothing was committed, so trying to {what} again in {pause.TotalSeconds:0.##} s."));
-
-                    // Connections the pool kept from before a restart are dead: drop them rather than meet them one by one.
-                    _source.Clear();
-                    Thread.Sleep(pause);
-                    pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 1000));
+                    _retrying?.Invoke(NothingCommittedRetry(what, ex, pause));
+                    PauseBeforeRetry(ref pause);
                 }
             }
         }
@@ -176,17 +169,13 @@ namespace AgentState.Postgres
                             ? new StoreUnavailableException(
                                 $"The PostgreSQL store '{Address.Location}' stopped answering ({Describe(ex)}) and did not answer again for {RetryFor.TotalSeconds:0} s, so it is not known whether it did {what}. Read the record before doing it again.",
                                 outcomeUnknown: true, ex)
-                            : new StoreUnavailableException(
-                                $"Cannot {what}: the PostgreSQL store '{Address.Location}' did not answer for {RetryFor.TotalSeconds:0} s ({Describe(ex)}). Nothing was changed.",
-                                outcomeUnknown: false, ex);
+                            : NothingChanged(what, ex);
                     }
 
                     _retrying?.Invoke(unknown
                         ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The PostgreSQL store '{Address.Location}' stopped answering ({Describe(ex)}) after being asked to {what}; looking in {pause.TotalSeconds:0.##} s whether it did, and doing it again if not.")
-                        : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The PostgreSQL store '{Address.Location}' did not answer ({Describe(ex)}); nothing was committed, so trying to {what} again in {pause.TotalSeconds:0.##} s."));
-                    _source.Clear();
-                    Thread.Sleep(pause);
-                    pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 1000));
+                        : NothingCommittedRetry(what, ex, pause));
+                    PauseBeforeRetry(ref pause);
                 }
             }
         }
@@ -280,6 +269,22 @@ namespace AgentState.Postgres
             using var command = new NpgsqlCommand($"SELECT {function}(hashtext(@key))", connection);
             command.Parameters.AddWithValue("key", name);
             command.ExecuteNonQuery();
+        }
+
+        private StoreUnavailableException NothingChanged(string what, Exception ex) => new StoreUnavailableException(
+            $"Cannot {what}: the PostgreSQL store '{Address.Location}' did not answer for {RetryFor.TotalSeconds:0} s ({Describe(ex)}). Nothing was changed.",
+            outcomeUnknown: false, ex);
+
+        private string NothingCommittedRetry(string what, Exception ex, TimeSpan pause) =>
+            string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The PostgreSQL store '{Address.Location}' did not answer ({Describe(ex)}); nothing was committed, so trying to {what} again in {pause.TotalSeconds:0.##} s.");
+
+        /// <summary>Waits <paramref name="pause"/> before the next try, doubling it up to a second for the one after.</summary>
+        private void PauseBeforeRetry(ref TimeSpan pause)
+        {
+            // Connections the pool kept from before a restart are dead: drop them rather than meet them one by one.
+            _source.Clear();
+            Thread.Sleep(pause);
+            pause = TimeSpan.FromMilliseconds(Math.Min(pause.TotalMilliseconds * 2, 1000));
         }
 
         private static string Describe(Exception ex) => ex is PostgresException postgres ? $"{postgres.SqlState}: {postgres.MessageText}" : ex.Message;

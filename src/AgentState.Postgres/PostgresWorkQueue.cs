@@ -181,7 +181,7 @@ RETURNING {Row}", connection, transaction);
                     if (wait > TimeSpan.Zero && listener == null)
                     {
                         // Before looking: an enqueue that commits after the look still wakes the wait.
-                        listener = QueueListener.TryStart(_gateway, Channel, "item");
+                        listener = QueueListener.TryStart(_gateway, Channel);
                     }
 
                     TimeSpan? nextChange = null;

@@ -17,17 +17,15 @@ namespace AgentState.Postgres
 
         private readonly NpgsqlConnection _connection;
         private readonly string _channel;
-        private readonly string _payload;
         private volatile bool _heard;
 
-        private QueueListener(NpgsqlConnection connection, string channel, string payload)
+        private QueueListener(NpgsqlConnection connection, string channel)
         {
             _connection = connection;
             _channel = channel;
-            _payload = payload;
             _connection.Notification += (_, e) =>
             {
-                if (e.Channel == _channel && e.Payload == _payload)
+                if (e.Channel == _channel && e.Payload == "item")
                 {
                     _heard = true;
                 }
@@ -42,16 +40,16 @@ namespace AgentState.Postgres
         }
 
         /// <summary>
-        /// Listens for <paramref name="payload"/> on <paramref name="channel"/>; null when no connection could be had (the
+        /// Listens for <c>item</c> on <paramref name="channel"/>; null when no connection could be had (the
         /// waiter then looks again at intervals, and its own work reports the server's failure).
         /// </summary>
-        public static QueueListener? TryStart(PostgresGateway gateway, string channel, string payload)
+        public static QueueListener? TryStart(PostgresGateway gateway, string channel)
         {
             NpgsqlConnection? connection = null;
             try
             {
                 connection = gateway.OpenConnection();
-                var listener = new QueueListener(connection, channel, payload);
+                var listener = new QueueListener(connection, channel);
                 using (var command = new NpgsqlCommand("LISTEN \"" + channel + "\"", connection))
                 {
                     command.ExecuteNonQuery();

@@ -213,7 +213,7 @@ namespace AgentState.Cli.Commands
                 }
 
                 LeaseHolder who = LeaseHolder.ForProcess(parsed.GetValue(holder) ?? ParentProcess.Id());
-                IReadOnlyList<WorkItem> items = Usage(() => Claim(q, who, leaseFor, waitFor, many));
+                IReadOnlyList<WorkItem> items = Usage(() => q.ClaimMany(who, leaseFor, many, waitFor));
                 if (items.Count == 0)
                 {
                     Console.Error.WriteLine($"agentstate: no item in '{q.Location}' was due.");
@@ -230,18 +230,6 @@ namespace AgentState.Cli.Commands
             return command;
         }
 
-        /// <summary>One claim on the single-item path the queue has always taken; more in one trip to the queue.</summary>
-        private static IReadOnlyList<WorkItem> Claim(IWorkQueue q, LeaseHolder holder, TimeSpan lease, TimeSpan wait, int count)
-        {
-            if (count == 1)
-            {
-                WorkItem? item = q.Claim(holder, lease, wait);
-                return item == null ? Array.Empty<WorkItem>() : new[] { item };
-            }
-
-            return q.ClaimMany(holder, lease, count, wait);
-        }
-
         /// <summary>
         /// The consumer loop: <paramref name="count"/> claims at a time, held by this process, each printed and settled by
         /// what stdin says before the next is printed.
@@ -250,7 +238,7 @@ namespace AgentState.Cli.Commands
         {
             while (true)
             {
-                IReadOnlyList<WorkItem> batch = Claim(q, LeaseHolder.Current, lease, wait, count);
+                IReadOnlyList<WorkItem> batch = q.ClaimMany(LeaseHolder.Current, lease, count, wait);
                 if (batch.Count == 0)
                 {
                     return ExitCodes.Success;

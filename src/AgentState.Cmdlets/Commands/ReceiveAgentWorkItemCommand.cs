@@ -60,7 +60,7 @@ namespace AgentState.Commands
             try
             {
                 LeaseHolder holder = HolderProcessId is int pid ? LeaseHolder.ForProcess(pid) : LeaseHolder.Current;
-                IReadOnlyList<WorkItem> items = Claim(queue, holder);
+                IReadOnlyList<WorkItem> items = queue.ClaimMany(holder, Lease, Count, Wait ?? TimeSpan.Zero, _stopping.Token);
                 if (items.Count == 0)
                 {
                     WriteVerbose($"No item in '{queue.Location}' was due.");
@@ -85,19 +85,6 @@ namespace AgentState.Commands
             {
                 WriteError(error);
             }
-        }
-
-        /// <summary>One claim stays on the single-item path the queue has always taken; more go in one trip.</summary>
-        private IReadOnlyList<WorkItem> Claim(IWorkQueue queue, LeaseHolder holder)
-        {
-            TimeSpan wait = Wait ?? TimeSpan.Zero;
-            if (Count == 1)
-            {
-                WorkItem? item = queue.Claim(holder, Lease, wait, _stopping.Token);
-                return item == null ? Array.Empty<WorkItem>() : new[] { item };
-            }
-
-            return queue.ClaimMany(holder, Lease, Count, wait, _stopping.Token);
         }
 
         /// <inheritdoc />
